@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/mdrgate/mdrgate/internal/report"
+	"github.com/mdrgate/mdrgate/internal/result"
+)
+
+// output is one -o FORMAT[=FILE]; File "" means standard output.
+type output struct {
+	Format string
+	File   string
+}
+
+// parseOutputs parses -o values, checking every format before anything runs.
+func parseOutputs(specs []string) ([]output, error) {
+	if len(specs) == 0 {
+		specs = []string{"text"}
+	}
+	var out []output
+	stdout := 0
+	for _, s := range specs {
+		format, file, _ := strings.Cut(s, "=")
+		if _, err := report.Get(format, report.Options{}); err != nil {
+			return nil, fmt.Errorf("invalid -o %q: valid formats are %s, each optionally =FILE", s, strings.Join(report.Names(), ", "))
+		}
+		if strings.Contains(s, "=") && file == "" {
+			return nil, fmt.Errorf("invalid -o %q: expected FORMAT or FORMAT=FILE", s)
+		}
+		if file == "" || file == "-" {
+			file = ""
+			stdout++
+		}
+		out = append(out, output{Format: format, File: file})
+	}
+	if stdout > 1 {
+		return nil, fmt.Errorf("more than one -o writes to standard output: give the others a file (-o FORMAT=FILE)")
+	}
+	return out, nil
+}
+
+// writeOutputs renders every output first and only then writes the files, each
+// through a temporary file renamed into place, so a failure leaves nothing
+// half-written.
+func writeOutputs(e env, outs []output, rep *result.Report) error {
+	rendered := make([][]byte, len(outs))
+	for i, o := range outs {
+		r, err := report.Get(o.Format, report.Options{Color: o.File == "" && e.isTTY && e.getenv("NO_COLOR") == ""})
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := r.Render(&buf, rep); err != nil {
+			return fmt.Errorf("rendering the %s report: %w", o.Format, err)
+		}
+		rendered[i] = buf.Bytes()
+	}
+	for i, o := range outs {
+		if o.File == "" {
+			if _, err := e.stdout.Write(rendered[i]); err != nil {
+				return fmt.Errorf("writing the %s report: %w", o.Format, err)
+			}
+			continue
+		}
+		if err := writeFileAtomic(o.File, rendered[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same folder.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, unwrapPathErr(err))
+	}
+	name := tmp.Name()
+	_, werr := io.Copy(tmp, bytes.NewReader(data))
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(name, 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(name, path)
+	}
+	if werr != nil {
+		os.Remove(name)
+		return fmt.Errorf("writing %s: %w", path, unwrapPathErr(werr))
+	}
+	return nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	if le, ok := err.(*os.LinkError); ok {
+		return le.Err
+	}
+	return err
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

@@ -1,0 +1,181 @@
+// Package check runs the gate: it loads the configuration, collects (or reads) the
+// evidence document, evaluates the controls and returns the result.
+package check
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/mdrgate/mdrgate/evidence"
+	"github.com/mdrgate/mdrgate/evidence/collect"
+	"github.com/mdrgate/mdrgate/internal/config"
+	"github.com/mdrgate/mdrgate/internal/engine"
+	"github.com/mdrgate/mdrgate/internal/result"
+	"github.com/mdrgate/mdrgate/policies"
+)
+
+// DefaultEvent is the event evaluated for outside CI when neither --event nor the
+// configuration names one.
+const DefaultEvent = "pull_request"
+
+// Options says what to check.
+type Options struct {
+	// Dir is the repository to check; "." when empty.
+	Dir string
+	// ConfigPath is the configuration file; Dir/.mdrgate.yaml when empty (optional there).
+	ConfigPath string
+	// EvidenceFile, when set, is evaluated instead of collecting.
+	EvidenceFile string
+	// Inputs are build reports named on the command line.
+	Inputs []collect.Input
+	// Event overrides the event; "" means from CI, then configuration, then DefaultEvent.
+	Event string
+	// At is the evaluation time; Now() when zero.
+	At time.Time
+	// PolicyDirs are extra policy directories (in addition to the configuration's).
+	PolicyDirs []string
+	Generator  evidence.Generator
+	// Now and Getenv are the clock and environment; time.Now and os.Getenv when nil.
+	Now    func() time.Time
+	Getenv func(string) string
+}
+
+func (o *Options) defaults() {
+	if o.Dir == "" {
+		o.Dir = "."
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+}
+
+// LoadConfig loads the configuration the options name.
+func LoadConfig(o Options) (*config.Config, error) {
+	o.defaults()
+	if o.ConfigPath != "" {
+		return config.Load(o.ConfigPath)
+	}
+	return config.Find(o.Dir)
+}
+
+// Event decides the event: the flag, then CI, then the evidence document (when
+// reading one), then the configuration, then DefaultEvent.
+func Event(o Options, cfg *config.Config, doc *evidence.Document) string {
+	switch {
+	case o.Event != "":
+		return o.Event
+	case collect.EventFromCI(o.Getenv) != "":
+		return collect.EventFromCI(o.Getenv)
+	case doc != nil && doc.Context.Event != "":
+		return doc.Context.Event
+	case cfg.Event != "":
+		return cfg.Event
+	}
+	return DefaultEvent
+}
+
+// Collect gathers the evidence document as the configuration and options say.
+func Collect(ctx context.Context, o Options, cfg *config.Config) (*evidence.Document, error) {
+	o.defaults()
+	globs := map[string][]string{}
+	for _, k := range collect.Names() {
+		if g := cfg.Evidence.Globs(k); len(g) > 0 {
+			globs[k] = g
+		}
+	}
+	return collect.Collect(ctx, collect.Options{
+		Dir:           o.Dir,
+		Globs:         globs,
+		Inputs:        o.Inputs,
+		DocumentGlobs: cfg.Documents,
+		MaxFileSize:   cfg.Limits.MaxFileSize,
+		MaxCommits:    cfg.Limits.MaxCommits,
+		Event:         Event(o, cfg, nil),
+		Product:       cfg.EvidenceProduct(),
+		Waivers:       cfg.EvidenceWaivers(),
+		Generator:     o.Generator,
+		Now:           o.Now,
+		Getenv:        o.Getenv,
+	})
+}
+
+// NewEngine compiles the built-in policies with the configured and given extra ones.
+func NewEngine(o Options, cfg *config.Config) (*engine.Engine, error) {
+	mods, err := engine.FSModules(policies.FS, "policies/", true)
+	if err != nil {
+		return nil, err
+	}
+	dirs := append([]string{}, o.PolicyDirs...)
+	base := "."
+	if cfg.Path != "" {
+		base = filepath.Dir(cfg.Path)
+	}
+	for _, d := range cfg.Policies {
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(base, d)
+		}
+		dirs = append(dirs, d)
+	}
+	for _, d := range dirs {
+		m, err := engine.DirModules(d)
+		if err != nil {
+			return nil, err
+		}
+		mods = append(mods, m...)
+	}
+	return engine.New(mods)
+}
+
+// Settings turns the configuration's controls block into engine settings.
+func Settings(cfg *config.Config) map[string]engine.Setting {
+	out := map[string]engine.Setting{}
+	for id, c := range cfg.Controls {
+		out[id] = engine.Setting{Params: c.Params, Action: c.Action, Reason: c.Reason}
+	}
+	return out
+}
+
+// Run checks: it collects evidence (or reads o.EvidenceFile) and evaluates it.
+// It returns the evidence document too, for callers that store it.
+func Run(ctx context.Context, o Options) (*result.Report, *evidence.Document, error) {
+	o.defaults()
+	cfg, err := LoadConfig(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, err := NewEngine(o, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var doc *evidence.Document
+	if o.EvidenceFile != "" {
+		if len(o.Inputs) > 0 {
+			return nil, nil, fmt.Errorf("--evidence cannot be combined with --evidence-file: the evidence document is evaluated as it is")
+		}
+		if doc, err = collect.ReadDocument(o.EvidenceFile); err != nil {
+			return nil, nil, err
+		}
+	} else if doc, err = Collect(ctx, o, cfg); err != nil {
+		return nil, nil, err
+	}
+	at := o.At
+	if at.IsZero() {
+		at = o.Now()
+	}
+	rep, err := eng.Evaluate(ctx, doc, engine.Params{
+		Event:     Event(o, cfg, doc),
+		At:        at.UTC().Truncate(time.Second),
+		Settings:  Settings(cfg),
+		Generator: o.Generator,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return rep, doc, nil
+}

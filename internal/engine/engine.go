@@ -1,0 +1,351 @@
+// Package engine evaluates mdrgate's Rego controls against an evidence document:
+// it compiles the built-in and user policies once, reads every control's METADATA,
+// evaluates all controls in one query inside a sandbox, and turns the results into
+// outcomes, waivers, gates and a verdict.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+// DefaultTimeout bounds one evaluation of all controls.
+const DefaultTimeout = 60 * time.Second
+
+// deniedBuiltins are the builtins policies may not call: network access, the
+// environment and randomness. time.now_ns stays, and returns the evaluation time.
+var deniedBuiltins = map[string]bool{
+	"http.send":          true,
+	"net.lookup_ip_addr": true,
+	"opa.runtime":        true,
+	"rand.intn":          true,
+	"uuid.rfc4122":       true,
+	"trace":              false,
+}
+
+// Capabilities returns the sandboxed capabilities policies are compiled with.
+func Capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	kept := make([]*ast.Builtin, 0, len(caps.Builtins))
+	for _, b := range caps.Builtins {
+		if !deniedBuiltins[b.Name] {
+			kept = append(kept, b)
+		}
+	}
+	caps.Builtins = kept
+	caps.AllowNet = []string{}
+	return caps
+}
+
+// Engine holds compiled policies and the controls they define.
+type Engine struct {
+	compiler *ast.Compiler
+	modules  []Module
+	controls []*Control
+	timeout  time.Duration
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithTimeout bounds each evaluation; DefaultTimeout when not given.
+func WithTimeout(d time.Duration) Option { return func(e *Engine) { e.timeout = d } }
+
+// ParseModules parses Rego modules with annotations, as Rego v1, in the sandbox.
+func ParseModules(ms []Module) (map[string]*ast.Module, error) {
+	caps := Capabilities()
+	parsed := make(map[string]*ast.Module, len(ms))
+	for _, m := range ms {
+		mod, err := ast.ParseModuleWithOpts(m.Path, string(m.Source), ast.ParserOptions{
+			ProcessAnnotation: true,
+			RegoVersion:       ast.RegoV1,
+			Capabilities:      caps,
+		})
+		if err != nil {
+			return nil, policyError(err)
+		}
+		if mod == nil {
+			return nil, fmt.Errorf("%s: empty policy file: expected a package declaration", m.Path)
+		}
+		parsed[m.Path] = mod
+	}
+	return parsed, nil
+}
+
+// Compile compiles parsed modules in the sandbox.
+func Compile(parsed map[string]*ast.Module) (*ast.Compiler, error) {
+	c := ast.NewCompiler().
+		WithCapabilities(Capabilities()).
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithUseTypeCheckAnnotations(true)
+	c.Compile(parsed)
+	if c.Failed() {
+		return nil, policyError(c.Errors)
+	}
+	return c, nil
+}
+
+// New compiles the modules (test files are left out) and reads the controls.
+func New(modules []Module, opts ...Option) (*Engine, error) {
+	e := &Engine{timeout: DefaultTimeout}
+	for _, o := range opts {
+		o(e)
+	}
+	for _, m := range modules {
+		if !m.IsTest() {
+			e.modules = append(e.modules, m)
+		}
+	}
+	sortModules(e.modules)
+	for i := 1; i < len(e.modules); i++ {
+		if e.modules[i].Path == e.modules[i-1].Path {
+			return nil, fmt.Errorf("policy %s is loaded twice", e.modules[i].Path)
+		}
+	}
+	parsed, err := ParseModules(e.modules)
+	if err != nil {
+		return nil, err
+	}
+	c, err := Compile(parsed)
+	if err != nil {
+		return nil, err
+	}
+	e.compiler = c
+	builtin := map[string]bool{}
+	for _, m := range e.modules {
+		builtin[m.Path] = m.Builtin
+	}
+	if e.controls, err = readControls(c, parsed, builtin); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Controls returns the controls' metadata, sorted by id.
+func (e *Engine) Controls() []*Control { return e.controls }
+
+// Modules returns the evaluated policy files, sorted by path.
+func (e *Engine) Modules() []Module { return e.modules }
+
+// Compiler returns the compiled policies.
+func (e *Engine) Compiler() *ast.Compiler { return e.compiler }
+
+// readControls finds every package under data.mdrgate.controls and its METADATA.
+func readControls(c *ast.Compiler, parsed map[string]*ast.Module, builtin map[string]bool) ([]*Control, error) {
+	pkgFiles := map[string][]string{}
+	for path, m := range parsed {
+		pkg := m.Package.Path.String()
+		if pkg == ControlsRoot || strings.HasPrefix(pkg, ControlsRoot+".") {
+			pkgFiles[pkg] = append(pkgFiles[pkg], path)
+		}
+	}
+	byPkg := map[string]*Control{}
+	for _, ar := range c.GetAnnotationSet().Flatten() {
+		a := ar.Annotations
+		if a == nil || a.Scope != "package" {
+			continue
+		}
+		pkg := ar.Path.String()
+		if _, ok := pkgFiles[pkg]; !ok {
+			continue
+		}
+		file := ""
+		if a.Location != nil {
+			file = a.Location.File
+		}
+		if prev, ok := byPkg[pkg]; ok {
+			return nil, &MetadataError{Path: file, Msg: fmt.Sprintf("package %s has a second package METADATA block (the first is in %s): keep one", strings.TrimPrefix(pkg, "data."), prev.Source)}
+		}
+		ctl, err := controlFromAnnotations(pkg, file, a)
+		if err != nil {
+			return nil, err
+		}
+		ctl.Builtin = builtin[file]
+		byPkg[pkg] = ctl
+	}
+	pkgs := make([]string, 0, len(pkgFiles))
+	for pkg := range pkgFiles {
+		pkgs = append(pkgs, pkg)
+	}
+	sort.Strings(pkgs)
+	byID := map[string]*Control{}
+	out := make([]*Control, 0, len(byPkg))
+	for _, pkg := range pkgs {
+		ctl, ok := byPkg[pkg]
+		if !ok {
+			files := pkgFiles[pkg]
+			sort.Strings(files)
+			return nil, &MetadataError{Path: files[0], Msg: fmt.Sprintf("package %s has no package METADATA block with custom.id: every package under mdrgate.controls is a control (put helpers under another package)", strings.TrimPrefix(pkg, "data."))}
+		}
+		if prev, ok := byID[ctl.ID]; ok {
+			return nil, &MetadataError{Path: ctl.Source, Msg: fmt.Sprintf("control id %s is already used by %s (%s): ids must be unique", ctl.ID, strings.TrimPrefix(prev.Package, "data."), prev.Source)}
+		}
+		byID[ctl.ID] = ctl
+		out = append(out, ctl)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// Runtime is what policies may read besides the input: data.mdrgate.runtime.
+type Runtime struct {
+	Event string
+	At    time.Time
+	// Params maps a control id to its parameters: defaults merged with overrides.
+	Params map[string]map[string]any
+}
+
+// Store returns an in-memory store holding data.mdrgate.runtime.
+func (rt Runtime) Store() (storage.Store, error) {
+	params := map[string]any{}
+	for id, p := range rt.Params {
+		params[id] = p
+	}
+	data := map[string]any{"mdrgate": map[string]any{"runtime": map[string]any{
+		"event":   rt.Event,
+		"time_ns": rt.At.UnixNano(),
+		"time":    rt.At.UTC().Format(time.RFC3339),
+		"params":  params,
+	}}}
+	v, err := ast.InterfaceToValue(data)
+	if err != nil {
+		return nil, fmt.Errorf("control parameters: %w", err)
+	}
+	obj, err := ast.JSON(v)
+	if err != nil {
+		return nil, fmt.Errorf("control parameters: %w", err)
+	}
+	return inmem.NewFromObject(obj.(map[string]any)), nil
+}
+
+// DefaultParams returns every control's parameter defaults, keyed by id.
+func (e *Engine) DefaultParams() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, c := range e.controls {
+		out[c.ID] = c.Params
+	}
+	return out
+}
+
+// raw is what one control's package produced.
+type raw struct {
+	deny, warn            []any
+	notAvailable, notAppl []any
+	err                   error
+}
+
+// evalAll evaluates every control in one query; when that fails it falls back to
+// one query per control so that the failing ones are marked as errors alone.
+func (e *Engine) evalAll(ctx context.Context, input ast.Value, rt Runtime) (map[string]raw, error) {
+	store, err := rt.Store()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	value, err := e.query(ctx, ControlsRoot, input, store, rt.At)
+	out := map[string]raw{}
+	if err == nil {
+		tree, _ := value.(map[string]any)
+		for _, c := range e.controls {
+			out[c.ID] = extract(lookup(tree, c.Package))
+		}
+		return out, nil
+	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("policy evaluation exceeded the time limit of %s", e.timeout)
+	}
+	for _, c := range e.controls {
+		v, err := e.query(ctx, c.Package, input, store, rt.At)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("policy evaluation exceeded the time limit of %s", e.timeout)
+		}
+		if err != nil {
+			out[c.ID] = raw{err: err}
+			continue
+		}
+		m, _ := v.(map[string]any)
+		out[c.ID] = extract(m)
+	}
+	return out, nil
+}
+
+func (e *Engine) query(ctx context.Context, ref string, input ast.Value, store storage.Store, at time.Time) (any, error) {
+	r := rego.New(
+		rego.Compiler(e.compiler),
+		rego.Store(store),
+		rego.Query(ref),
+		rego.ParsedInput(input),
+		rego.Capabilities(Capabilities()),
+		rego.StrictBuiltinErrors(true),
+		rego.Time(at),
+	)
+	rs, err := r.Eval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return map[string]any{}, nil
+	}
+	return rs[0].Expressions[0].Value, nil
+}
+
+// lookup walks the result tree of data.mdrgate.controls to a package.
+func lookup(tree map[string]any, pkg string) map[string]any {
+	rest := strings.TrimPrefix(strings.TrimPrefix(pkg, ControlsRoot), ".")
+	if rest == "" {
+		return tree
+	}
+	cur := tree
+	for _, seg := range strings.Split(rest, ".") {
+		next, ok := cur[seg].(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = next
+	}
+	return cur
+}
+
+func extract(m map[string]any) raw {
+	list := func(k string) []any {
+		l, _ := m[k].([]any)
+		return l
+	}
+	return raw{deny: list("deny"), warn: list("warn"), notAvailable: list("not_available"), notAppl: list("not_applicable")}
+}
+
+// policyError formats OPA parse and compile errors with file:row positions.
+func policyError(err error) error {
+	var errs ast.Errors
+	if errors.As(err, &errs) {
+		lines := make([]string, 0, len(errs))
+		for _, e := range errs {
+			loc := ""
+			if e.Location != nil {
+				loc = fmt.Sprintf("%s:%d: ", e.Location.File, e.Location.Row)
+			}
+			lines = append(lines, loc+e.Message)
+		}
+		sort.Strings(lines)
+		if len(lines) > 10 {
+			lines = append(lines[:10], fmt.Sprintf("… and %d more errors", len(errs)-10))
+		}
+		return &PolicyError{Msg: strings.Join(lines, "\n")}
+	}
+	return &PolicyError{Msg: err.Error()}
+}
+
+// PolicyError is a Rego parse or compile error.
+type PolicyError struct{ Msg string }
+
+func (e *PolicyError) Error() string { return "policy error: " + e.Msg }

@@ -1,0 +1,295 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/mdrgate/mdrgate/evidence"
+	"github.com/mdrgate/mdrgate/internal/result"
+)
+
+// Setting is the configuration of one control for an evaluation.
+type Setting struct {
+	// Params override the control's parameter defaults.
+	Params map[string]any
+	// Action is "" (gate as the metadata says), "warn" (never gates) or "off".
+	Action string
+	Reason string
+}
+
+// Params are the inputs of an evaluation besides the evidence and the policies.
+type Params struct {
+	// Event is pull_request, release or schedule.
+	Event string
+	// At is the evaluation time: waiver expiry and document freshness use it.
+	At time.Time
+	// Settings configure controls by id.
+	Settings  map[string]Setting
+	Generator evidence.Generator
+}
+
+// Evaluate evaluates every control against the evidence document.
+func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params) (*result.Report, error) {
+	if !contains(Events, p.Event) {
+		return nil, fmt.Errorf("invalid event %q: valid values are %s", p.Event, strings.Join(Events, ", "))
+	}
+	if p.At.IsZero() {
+		return nil, fmt.Errorf("evaluation time is not set")
+	}
+	for id := range p.Settings {
+		if e.control(id) == nil {
+			return nil, fmt.Errorf("configuration names control %s, which no policy defines: known controls are %s", id, strings.Join(e.ids(), ", "))
+		}
+	}
+	docJSON, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the evidence document: %w", err)
+	}
+	input, err := ast.ValueFromReader(bytes.NewReader(docJSON))
+	if err != nil {
+		return nil, fmt.Errorf("converting the evidence document: %w", err)
+	}
+	rt := Runtime{Event: p.Event, At: p.At.UTC(), Params: e.mergedParams(p.Settings)}
+	raws, err := e.evalAll(ctx, input, rt)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(docJSON)
+	policies, policyDigest := policyRefs(e.modules)
+	rep := &result.Report{
+		Schema:         result.Schema,
+		Event:          p.Event,
+		EvaluatedAt:    p.At.UTC(),
+		Generator:      p.Generator,
+		Product:        doc.Product,
+		Subject:        result.Subject{Repository: doc.Context.Repository, Ref: doc.Context.Ref, Commit: doc.Context.Commit},
+		EvidenceSHA256: hex.EncodeToString(sum[:]),
+		Policies:       policies,
+		PolicySHA256:   policyDigest,
+		Controls:       make([]result.Control, 0, len(e.controls)),
+		Warnings:       []string{},
+	}
+	if rep.Subject.Commit == "" && doc.Repo != nil && doc.Repo.Git != nil {
+		rep.Subject.Commit = doc.Repo.Git.Head
+	}
+	for _, w := range doc.Warnings {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %s", w.Path, w.Message))
+	}
+	waivers := map[string][]evidence.Waiver{}
+	for _, w := range doc.Waivers {
+		if e.control(w.Control) == nil {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("waiver for %s (approved by %s) names a control that no policy defines", w.Control, w.ApprovedBy))
+			continue
+		}
+		waivers[w.Control] = append(waivers[w.Control], w)
+	}
+	for _, c := range e.controls {
+		rc := e.outcome(c, raws[c.ID], input, p, waivers[c.ID])
+		if rc.Waiver != nil && rc.Waiver.Expired {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("waiver for %s (approved by %s) expired on %s", c.ID, rc.Waiver.ApprovedBy, rc.Waiver.Expires))
+		}
+		rep.Summary.Add(rc.Outcome)
+		rep.Controls = append(rep.Controls, rc)
+	}
+	rep.Verdict = result.VerdictPass
+	gating := 0
+	for _, c := range rep.Controls {
+		if c.Gate {
+			gating++
+			if c.Outcome.Blocks() {
+				rep.Verdict = result.VerdictFail
+			}
+		}
+	}
+	if gating == 0 {
+		rep.Verdict = result.VerdictFail
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no control gates for event %s: nothing was checked, so the verdict fails", p.Event))
+	}
+	return rep, nil
+}
+
+func (e *Engine) control(id string) *Control {
+	for _, c := range e.controls {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+func (e *Engine) ids() []string {
+	out := make([]string, len(e.controls))
+	for i, c := range e.controls {
+		out[i] = c.ID
+	}
+	return out
+}
+
+func (e *Engine) mergedParams(settings map[string]Setting) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, c := range e.controls {
+		m := map[string]any{}
+		for k, v := range c.Params {
+			m[k] = v
+		}
+		for k, v := range settings[c.ID].Params {
+			m[k] = v
+		}
+		out[c.ID] = m
+	}
+	return out
+}
+
+// outcome turns one control's raw results into its result entry.
+func (e *Engine) outcome(c *Control, r raw, input ast.Value, p Params, waivers []evidence.Waiver) result.Control {
+	s := p.Settings[c.ID]
+	rc := result.Control{
+		ID: c.ID, Title: c.Title, Description: c.Description, Type: c.Type, Severity: c.Severity,
+		Events: c.Events, Refs: c.Refs, Remediation: c.Remediation, Source: c.Source,
+		Violations: []result.Violation{}, Warnings: []result.Violation{}, Reasons: []string{},
+		Evidence: evidenceFiles(input, c.Evidence),
+	}
+	rc.Gate = contains(c.Events, p.Event)
+	if s.Action == "off" {
+		rc.Outcome = result.NotApplicable
+		rc.Gate = false
+		rc.Reasons = append(rc.Reasons, "disabled in configuration: "+s.Reason)
+		return rc
+	}
+	rc.Violations = violations(r.deny)
+	rc.Warnings = violations(r.warn)
+	missing := missingEvidence(input, c.Evidence)
+	switch {
+	case r.err != nil:
+		rc.Outcome = result.Error
+		rc.Reasons = append(rc.Reasons, "policy evaluation failed: "+r.err.Error())
+	case len(missing) > 0:
+		rc.Outcome = result.NotAvailable
+		rc.Reasons = append(rc.Reasons, missing...)
+		// What the policy concluded without its evidence is noise, not a finding.
+		rc.Violations, rc.Warnings = []result.Violation{}, []result.Violation{}
+	case len(r.notAvailable) > 0:
+		rc.Outcome = result.NotAvailable
+		rc.Reasons = append(rc.Reasons, strs(r.notAvailable)...)
+	case len(rc.Violations) > 0:
+		rc.Outcome = result.Fail
+	case len(r.notAppl) > 0:
+		rc.Outcome = result.NotApplicable
+		rc.Reasons = append(rc.Reasons, strs(r.notAppl)...)
+	case len(rc.Warnings) > 0:
+		rc.Outcome = result.Warn
+	default:
+		rc.Outcome = result.Pass
+	}
+	if !rc.Gate {
+		rc.Reasons = append(rc.Reasons, fmt.Sprintf("does not gate the %s event (gates on %s)", p.Event, strings.Join(c.Events, ", ")))
+	}
+	if s.Action == "warn" {
+		if rc.Outcome == result.Fail {
+			rc.Outcome = result.Warn
+		}
+		if rc.Gate {
+			rc.Gate = false
+			rc.Reasons = append(rc.Reasons, "demoted to warn in configuration: "+s.Reason)
+		}
+	}
+	if w := pickWaiver(waivers, p.At); w != nil {
+		rc.Waiver = w
+		if w.Expired {
+			rc.Reasons = append(rc.Reasons, fmt.Sprintf("waiver approved by %s expired on %s: the outcome stands", w.ApprovedBy, w.Expires))
+		} else if rc.Outcome == result.Fail || rc.Outcome == result.NotAvailable {
+			w.Applied = true
+			rc.Reasons = append(rc.Reasons, fmt.Sprintf("%s waived until %s by %s: %s", rc.Outcome, w.Expires, w.ApprovedBy, w.Reason))
+			rc.Outcome = result.Waived
+		}
+	}
+	return rc
+}
+
+// pickWaiver returns the waiver that holds at the time with the latest expiry, or
+// else the most recently expired one, or nil when there is none.
+func pickWaiver(ws []evidence.Waiver, at time.Time) *result.Waiver {
+	var best *result.Waiver
+	var bestEnd time.Time
+	for _, w := range ws {
+		day, err := time.Parse(time.DateOnly, w.Expires)
+		if err != nil {
+			continue
+		}
+		end := day.Add(24 * time.Hour) // valid through the expiry date, UTC
+		cand := &result.Waiver{Waiver: w, Expired: !at.Before(end)}
+		switch {
+		case best == nil,
+			best.Expired && !cand.Expired,
+			best.Expired == cand.Expired && end.After(bestEnd):
+			best, bestEnd = cand, end
+		}
+	}
+	return best
+}
+
+func violations(l []any) []result.Violation {
+	out := make([]result.Violation, 0, len(l))
+	for _, x := range l {
+		switch v := x.(type) {
+		case string:
+			out = append(out, result.Violation{Msg: v})
+		case map[string]any:
+			vi := result.Violation{}
+			vi.Msg, _ = v["msg"].(string)
+			if vi.Msg == "" {
+				b, _ := json.Marshal(v)
+				vi.Msg = string(b)
+			}
+			vi.Path, _ = v["path"].(string)
+			switch n := v["line"].(type) {
+			case json.Number:
+				if i, err := n.Int64(); err == nil {
+					vi.Line = int(i)
+				}
+			case float64:
+				vi.Line = int(n)
+			case int:
+				vi.Line = n
+			}
+			out = append(out, vi)
+		default:
+			b, _ := json.Marshal(v)
+			out = append(out, result.Violation{Msg: string(b)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Msg < b.Msg
+	})
+	return out
+}
+
+func strs(l []any) []string {
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		} else {
+			b, _ := json.Marshal(x)
+			out = append(out, string(b))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
