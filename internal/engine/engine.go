@@ -49,6 +49,8 @@ func Capabilities() *ast.Capabilities {
 // Engine holds compiled policies and the controls they define.
 type Engine struct {
 	compiler *ast.Compiler
+	// keys maps a control package and a result rule to its rule in the results module.
+	keys     map[string]map[string]string
 	modules  []Module
 	controls []*Control
 	timeout  time.Duration
@@ -115,6 +117,13 @@ func New(modules []Module, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	src, keys := resultsModule(parsed)
+	results, err := ast.ParseModuleWithOpts(resultsFile, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, fmt.Errorf("generating the results module: %w", err)
+	}
+	parsed[resultsFile] = results
+	e.keys = keys
 	c, err := Compile(parsed)
 	if err != nil {
 		return nil, err
@@ -124,6 +133,7 @@ func New(modules []Module, opts ...Option) (*Engine, error) {
 	for _, m := range e.modules {
 		builtin[m.Path] = m.Builtin
 	}
+	delete(parsed, resultsFile)
 	if e.controls, err = readControls(c, parsed, builtin); err != nil {
 		return nil, err
 	}
@@ -243,8 +253,57 @@ type raw struct {
 	err                   error
 }
 
+// The results module gathers, under one package, the four result rules of every
+// control package, so that one query returns exactly what the engine reads and
+// nothing of the policies' helper rules (which can be large).
+const (
+	resultsFile    = "mdrgate-engine-results.rego"
+	resultsPackage = "data.mdrgate_engine_results"
+)
+
+// resultRules are the rules of a control that the engine reads.
+var resultRules = []string{"deny", "warn", "not_available", "not_applicable"}
+
+// resultsModule writes the results module for the control packages among the
+// modules, and returns the rule name it uses for each package's result rules.
+func resultsModule(parsed map[string]*ast.Module) (string, map[string]map[string]string) {
+	rules := map[string]map[string]bool{}
+	for _, m := range parsed {
+		pkg := m.Package.Path.String()
+		if pkg != ControlsRoot && !strings.HasPrefix(pkg, ControlsRoot+".") {
+			continue
+		}
+		if rules[pkg] == nil {
+			rules[pkg] = map[string]bool{}
+		}
+		for _, r := range m.Rules {
+			rules[pkg][r.Head.Ref().String()] = true
+		}
+	}
+	pkgs := make([]string, 0, len(rules))
+	for p := range rules {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	var b strings.Builder
+	b.WriteString("package " + strings.TrimPrefix(resultsPackage, "data.") + "\n\n")
+	keys := map[string]map[string]string{}
+	for i, pkg := range pkgs {
+		keys[pkg] = map[string]string{}
+		for _, r := range resultRules {
+			if !rules[pkg][r] {
+				continue
+			}
+			k := fmt.Sprintf("p%d_%s", i, r)
+			keys[pkg][r] = k
+			fmt.Fprintf(&b, "%s := %s.%s\n", k, pkg, r)
+		}
+	}
+	return b.String(), keys
+}
+
 // evalAll evaluates every control in one query; when that fails it falls back to
-// one query per control so that the failing ones are marked as errors alone.
+// one query per result rule so that only the failing controls are errors.
 func (e *Engine) evalAll(ctx context.Context, input ast.Value, rt Runtime) (map[string]raw, error) {
 	store, err := rt.Store()
 	if err != nil {
@@ -252,29 +311,41 @@ func (e *Engine) evalAll(ctx context.Context, input ast.Value, rt Runtime) (map[
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	value, err := e.query(ctx, ControlsRoot, input, store, rt.At)
+	timeout := fmt.Errorf("policy evaluation exceeded the time limit of %s", e.timeout)
 	out := map[string]raw{}
+	value, err := e.query(ctx, resultsPackage, input, store, rt.At)
 	if err == nil {
-		tree, _ := value.(map[string]any)
+		all, _ := value.(map[string]any)
 		for _, c := range e.controls {
-			out[c.ID] = extract(lookup(tree, c.Package))
+			got := map[string]any{}
+			for r, k := range e.keys[c.Package] {
+				got[r] = all[k]
+			}
+			out[c.ID] = extract(got)
 		}
 		return out, nil
 	}
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("policy evaluation exceeded the time limit of %s", e.timeout)
+		return nil, timeout
 	}
 	for _, c := range e.controls {
-		v, err := e.query(ctx, c.Package, input, store, rt.At)
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("policy evaluation exceeded the time limit of %s", e.timeout)
+		got := map[string]any{}
+		var firstErr error
+		for r, k := range e.keys[c.Package] {
+			v, err := e.query(ctx, resultsPackage+"."+k, input, store, rt.At)
+			if ctx.Err() != nil {
+				return nil, timeout
+			}
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			got[r] = v
 		}
-		if err != nil {
-			out[c.ID] = raw{err: err}
+		if firstErr != nil {
+			out[c.ID] = raw{err: firstErr}
 			continue
 		}
-		m, _ := v.(map[string]any)
-		out[c.ID] = extract(m)
+		out[c.ID] = extract(got)
 	}
 	return out, nil
 }
@@ -297,23 +368,6 @@ func (e *Engine) query(ctx context.Context, ref string, input ast.Value, store s
 		return map[string]any{}, nil
 	}
 	return rs[0].Expressions[0].Value, nil
-}
-
-// lookup walks the result tree of data.mdrgate.controls to a package.
-func lookup(tree map[string]any, pkg string) map[string]any {
-	rest := strings.TrimPrefix(strings.TrimPrefix(pkg, ControlsRoot), ".")
-	if rest == "" {
-		return tree
-	}
-	cur := tree
-	for _, seg := range strings.Split(rest, ".") {
-		next, ok := cur[seg].(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = next
-	}
-	return cur
 }
 
 func extract(m map[string]any) raw {

@@ -1,12 +1,12 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -54,7 +54,7 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the evidence document: %w", err)
 	}
-	input, err := ast.ValueFromReader(bytes.NewReader(docJSON))
+	input, err := toValue(reflect.ValueOf(doc))
 	if err != nil {
 		return nil, fmt.Errorf("converting the evidence document: %w", err)
 	}

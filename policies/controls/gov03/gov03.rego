@@ -6,8 +6,10 @@
 #   contact that is a link or an e-mail address (a PGP key alone is not enough, because
 #   OpenSSF Scorecard's Security-Policy check scores a policy without linked content
 #   below 10); the scope (what the policy covers, or the supported versions); an
-#   acknowledgement or response time as a number of hours, days, weeks or business days;
-#   and disclosure terms (disclosure, embargo or coordinated). Each missing element is
+#   acknowledgement or response time as a number (digits or a word) of hours, days,
+#   weeks or business days, in a sentence about acknowledging, responding, replying,
+#   triaging or confirming (a "90-day embargo" alone is not a response time); and
+#   disclosure terms (disclosure, embargo or coordinated). Each missing element is
 #   its own violation. Like Scorecard it also wants at least two mentions of disclosure,
 #   vulnerabilities or timelines (numbers). When GitHub evidence says private
 #   vulnerability reporting is disabled, the control fails. CONTROLS.md also maps it to
@@ -117,9 +119,10 @@ _number := `([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twel
 _time_re := concat("", [`(?i)\b`, _number, `\s*(-\s*)?(business\s+|working\s+|calendar\s+)?(hours?|days?|weeks?)\b`])
 
 # _response_time is true when a sentence of the policy names a time and says it is for
-# acknowledging, responding to, triaging or confirming a report.
+# acknowledging, responding to, triaging or confirming a report. Sentences end at . ! ?
+# and at paragraph breaks, list items and headings; a sentence may wrap over lines.
 _response_time if {
-	some sentence in regex.split(`[.!?]\s|\n`, _text)
+	some sentence in regex.split(`[.!?]\s|\n\s*\n|\n\s*([-*+]|[0-9]+\.)\s|\n#`, _text)
 	regex.match(_time_re, sentence)
 	regex.match(`(?i)(acknowledg|respon|reply|replies|triage|confirm|within)`, sentence)
 }

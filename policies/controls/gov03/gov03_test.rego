@@ -102,6 +102,19 @@ test_fail_response_time_needs_a_number if {
 	contains(m, "no acknowledgement or response time")
 }
 
+test_pass_response_time_wrapped_over_lines if {
+	text := replace(_t_text, "We acknowledge reports within 3 business days and send an assessment within 10 days.", "Our first response to a report\nreaches you in 3 business days.")
+	count(deny) == 0 with input as _t_input("SECURITY.md", text)
+}
+
+test_fail_response_time_in_another_list_item if {
+	text := replace(_t_text, "We acknowledge reports within 3 business days and send an assessment within 10 days.", "- We acknowledge every report.\n- Fixes ship in 30 days.")
+	msgs := _t_msgs(_t_input("SECURITY.md", text))
+	count(msgs) == 1
+	some m in msgs
+	contains(m, "no acknowledgement or response time")
+}
+
 test_pass_response_time_in_words if {
 	text := replace(_t_text, "within 3 business days", "within two business days")
 	count(deny) == 0 with input as _t_input("SECURITY.md", text)

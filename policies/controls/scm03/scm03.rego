@@ -14,7 +14,8 @@
 #   install around lockfiles and hashes: npm install, i, add, update or install-test
 #   instead of npm ci, pip install
 #   without --require-hashes (stricter than Scorecard, which lets wheel-only and local
-#   editable installs pass), a download piped into a shell (curl … | sh), or go install /
+#   editable installs pass), a download piped into a shell (curl … | sh) or saved and then run in the
+#   same step, or go install /
 #   go get of a module without an exact version or commit (…@latest). RUN lines of
 #   Dockerfiles are not in the evidence and are not checked.
 # custom:
@@ -211,6 +212,80 @@ deny contains lib.violation(
 }
 
 _pipe_to_shell(text) if regex.match(_pipe_to_shell_re, text)
+
+# Download then run: a file fetched by curl or wget in a step and executed later in it.
+
+_run_steps contains [wf.path, step.line, run] if {
+	some wf in _workflows
+	some job in wf.jobs
+	some step in job.steps
+	run := object.get(step, "run", "")
+	run != ""
+}
+
+_output_flags := {"-o", "--output", "-O", "--output-document"}
+
+_download_targets(run) := {f |
+	some line in split(replace(run, "\\\n", " "), "\n")
+	some seg in _segments(line)
+	regex.match(`(^|[\s(])(curl|wget)\s`, seg)
+	toks := [t | some t in split(seg, " "); t != ""]
+	some f in _output_args(toks)
+	f != "-"
+	f != ""
+}
+
+_output_args(toks) := {trim(toks[i + 1], "\"'") |
+	some i, t in toks
+	t in _output_flags
+	i + 1 < count(toks)
+} | {trim(substring(t, indexof(t, "=") + 1, -1), "\"'") |
+	some t in toks
+	regex.match(`^--(output|output-document)=`, t)
+}
+
+_interpreters := {"sh", "bash", "zsh", "dash", "ksh", "source", ".", "python", "python3", "perl", "ruby", "node", "pwsh"}
+
+_same_file(a, b) if a == b
+
+_same_file(a, b) if a == concat("", ["./", b])
+
+_same_file(a, b) if concat("", ["./", a]) == b
+
+# _commands are the commands of a run: script, each as its words, sudo dropped.
+_commands(run) := [_drop_sudo(words) |
+	some line in split(replace(run, "\\\n", " "), "\n")
+	some seg in regex.split(`\s*(&&|\|\||;|\|)\s*`, line)
+	words := [w | some w in regex.split(`\s+`, trim_space(seg)); w != ""]
+	count(words) > 0
+]
+
+_drop_sudo(words) := array.slice(words, 1, count(words)) if words[0] == "sudo"
+
+else := words
+
+_runs_file(run, f) if {
+	some words in _commands(run)
+	count(words) > 1
+	words[0] in _interpreters
+	_same_file(words[1], f)
+}
+
+_runs_file(run, f) if {
+	some words in _commands(run)
+	count(words) > 0
+	contains(words[0], "/")
+	_same_file(words[0], f)
+}
+
+deny contains lib.violation(
+	sprintf("%s: a run: step downloads %s and runs it: pin the download and check its hash before running it", [p, f]),
+	p, line,
+) if {
+	some [p, line, run] in _run_steps
+	some f in _download_targets(run)
+	_runs_file(run, f)
+}
 
 _pipe_to_shell(text) if regex.match(_subst_to_shell_re, text)
 

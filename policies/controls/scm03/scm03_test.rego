@@ -103,6 +103,23 @@ test_fail_install_commands_in_run_steps if {
 	}
 }
 
+test_fail_download_then_run if {
+	runs := [
+		"wget -O /tmp/setup.sh https://x.test/setup.sh && chmod +x /tmp/setup.sh && /tmp/setup.sh",
+		"curl -sSL https://x.test/i.sh -o i.sh\nbash i.sh",
+		"curl -fsSL --output=tool.sh https://x.test/t\n./tool.sh --yes",
+	]
+	every run in runs {
+		count(_t_deny(_t_set(_t_repo, "workflows", [_t_wf(run)]))) == 1
+	}
+	_t_deny(_t_set(_t_repo, "workflows", [_t_wf(runs[0])])) == {{"msg": ".github/workflows/ci.yml: a run: step downloads /tmp/setup.sh and runs it: pin the download and check its hash before running it", "path": ".github/workflows/ci.yml", "line": 20}}
+}
+
+test_pass_download_without_running_it if {
+	run := "curl -sSL -o report.json https://x.test/r\njq . report.json\nwget -O - https://x.test/a > a.txt"
+	count(_t_deny(_t_set(_t_repo, "workflows", [_t_wf(run)]))) == 0
+}
+
 test_fail_continued_pipe_to_shell if {
 	run := "curl -sSL https://x.test/setup \\\n  | sh"
 	count(_t_deny(_t_set(_t_repo, "workflows", [_t_wf(run)]))) == 1
