@@ -279,12 +279,173 @@ type UpdateTool struct {
 	Ecosystems []string `json:"ecosystems"`
 }
 
-// GitHub is evidence read from the GitHub API. Each area says whether it could be read.
+// GitHub is evidence read from the GitHub REST API. Each area says whether it
+// could be read (Available) and, when not, why (a missing token scope, 403, 404):
+// a control that needs an area names "github.<area>.available" as its evidence,
+// so an unreadable area makes it not_available, never a pass.
 type GitHub struct {
-	Available bool   `json:"available"`
-	Reason    string `json:"reason"`
-	// Areas maps an API area (for example "branch_protection") to what was read.
-	Areas map[string]any `json:"areas,omitempty"`
+	// API is the API base URL the evidence was read from.
+	API        string `json:"api"`
+	Repository string `json:"repository"`
+	// Branch is the branch whose protection was read (the pull request's base, or
+	// the default branch).
+	Branch                        string         `json:"branch"`
+	Settings                      GHSettings     `json:"settings"`
+	BranchProtection              GHProtection   `json:"branch_protection"`
+	Rulesets                      GHRulesets     `json:"rulesets"`
+	PullRequest                   GHPullRequest  `json:"pull_request"`
+	MergedPullRequests            GHPullRequests `json:"merged_pull_requests"`
+	Commits                       GHCommits      `json:"commits"`
+	PrivateVulnerabilityReporting GHToggle       `json:"private_vulnerability_reporting"`
+	CodeScanningAlerts            GHAlerts       `json:"code_scanning_alerts"`
+	SecretScanningAlerts          GHAlerts       `json:"secret_scanning_alerts"`
+	DependabotAlerts              GHAlerts       `json:"dependabot_alerts"`
+	Environments                  GHEnvironments `json:"environments"`
+	Organization                  GHOrganization `json:"organization"`
+}
+
+// Area says whether one area of the GitHub API could be read.
+type Area struct {
+	Available bool `json:"available"`
+	// Reason says why the area is not available (HTTP status, missing scope).
+	Reason string `json:"reason"`
+}
+
+// GHSettings are repository settings.
+type GHSettings struct {
+	Area
+	DefaultBranch string `json:"default_branch"`
+	Private       bool   `json:"private"`
+	Visibility    string `json:"visibility"`
+	// SecurityAndAnalysis maps a feature (advanced_security, secret_scanning,
+	// secret_scanning_push_protection, dependabot_security_updates) to its status
+	// ("enabled", "disabled").
+	SecurityAndAnalysis map[string]string `json:"security_and_analysis"`
+}
+
+// GHProtection is classic branch protection of the branch.
+type GHProtection struct {
+	Area
+	// Protected is false when GitHub answers that the branch is not protected.
+	Protected                    bool     `json:"protected"`
+	RequiredApprovingReviewCount int      `json:"required_approving_review_count"`
+	RequireCodeOwnerReviews      bool     `json:"require_code_owner_reviews"`
+	DismissStaleReviews          bool     `json:"dismiss_stale_reviews"`
+	RequireLastPushApproval      bool     `json:"require_last_push_approval"`
+	RequiredSignatures           bool     `json:"required_signatures"`
+	EnforceAdmins                bool     `json:"enforce_admins"`
+	AllowForcePushes             bool     `json:"allow_force_pushes"`
+	AllowDeletions               bool     `json:"allow_deletions"`
+	RequiredLinearHistory        bool     `json:"required_linear_history"`
+	RequiredStatusChecks         []string `json:"required_status_checks"`
+}
+
+// GHRulesets are the ruleset rules that apply to the branch
+// (GET /repos/{owner}/{repo}/rules/branches/{branch}).
+type GHRulesets struct {
+	Area
+	Rules []GHRule `json:"rules"`
+}
+
+// GHRule is one active ruleset rule, e.g. type "pull_request" with parameters
+// required_approving_review_count, require_code_owner_review,
+// dismiss_stale_reviews_on_push, require_last_push_approval; or
+// "required_signatures", "non_fast_forward", "deletion".
+type GHRule struct {
+	Type          string         `json:"type"`
+	RulesetID     int64          `json:"ruleset_id"`
+	RulesetSource string         `json:"ruleset_source"`
+	Parameters    map[string]any `json:"parameters"`
+}
+
+// GHPullRequest is a pull request with its reviews.
+type GHPullRequest struct {
+	Area
+	Number  int    `json:"number"`
+	Author  string `json:"author"`
+	BaseRef string `json:"base_ref"`
+	HeadRef string `json:"head_ref"`
+	HeadSHA string `json:"head_sha"`
+	// HeadPushedAt is when the head commit was pushed (its committer time), to
+	// tell approvals given after the last push.
+	HeadPushedAt *time.Time `json:"head_pushed_at"`
+	Merged       bool       `json:"merged"`
+	MergeCommit  string     `json:"merge_commit"`
+	// Files are the paths the pull request changes.
+	Files   []string   `json:"files"`
+	Reviews []GHReview `json:"reviews"`
+}
+
+// GHReview is one review of a pull request.
+type GHReview struct {
+	Author string `json:"author"`
+	// State is APPROVED, CHANGES_REQUESTED, COMMENTED or DISMISSED.
+	State             string     `json:"state"`
+	CommitID          string     `json:"commit_id"`
+	SubmittedAt       *time.Time `json:"submitted_at"`
+	AuthorAssociation string     `json:"author_association"`
+}
+
+// GHPullRequests are the pull requests merged in the release range.
+type GHPullRequests struct {
+	Area
+	PullRequests []GHPullRequest `json:"pull_requests"`
+}
+
+// GHCommits are the commits of the range with GitHub's signature verification.
+type GHCommits struct {
+	Area
+	// Range is "BASE...HEAD", or the head commit alone.
+	Range     string     `json:"range"`
+	Commits   []GHCommit `json:"commits"`
+	Truncated bool       `json:"truncated"`
+}
+
+// GHCommit is one commit with its signature verification.
+type GHCommit struct {
+	SHA      string `json:"sha"`
+	Author   string `json:"author"`
+	Verified bool   `json:"verified"`
+	// Reason is GitHub's verification reason (valid, unsigned, unknown_key, …).
+	Reason string `json:"reason"`
+}
+
+// GHToggle is a feature that is on or off.
+type GHToggle struct {
+	Area
+	Enabled bool `json:"enabled"`
+}
+
+// GHAlerts counts open alerts by severity (critical, high, medium, low, and for
+// code scanning also error, warning, note).
+type GHAlerts struct {
+	Area
+	Open       int            `json:"open"`
+	BySeverity map[string]int `json:"by_severity"`
+}
+
+// GHEnvironments are the repository's deployment environments.
+type GHEnvironments struct {
+	Area
+	Environments []GHEnvironment `json:"environments"`
+}
+
+// GHEnvironment is one deployment environment and its protection rules.
+type GHEnvironment struct {
+	Name              string   `json:"name"`
+	RequiredReviewers []string `json:"required_reviewers"`
+	WaitTimer         int      `json:"wait_timer"`
+	// BranchPolicy is "protected", "custom" or "none".
+	BranchPolicy    string `json:"branch_policy"`
+	CanAdminsBypass bool   `json:"can_admins_bypass"`
+}
+
+// GHOrganization is the owning organisation, where the token can see it.
+type GHOrganization struct {
+	Area
+	Login string `json:"login"`
+	// TwoFactorRequirementEnabled is null when the token may not see it.
+	TwoFactorRequirementEnabled *bool `json:"two_factor_requirement_enabled"`
 }
 
 // Build holds the reports produced by the build.

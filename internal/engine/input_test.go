@@ -40,7 +40,7 @@ func TestToValueMatchesJSON(t *testing.T) {
 	yes := true
 	edge := &evidence.Document{
 		Schema: evidence.Schema,
-		GitHub: &evidence.GitHub{Available: true, Areas: map[string]any{"n": 1, "f": 1.5, "big": 1e21, "tiny": 1e-7, "list": []any{"a", nil, map[string]any{"x": true}}}},
+		GitHub: &evidence.GitHub{Rulesets: evidence.GHRulesets{Area: evidence.Area{Available: true}, Rules: []evidence.GHRule{{Type: "pull_request", Parameters: map[string]any{"n": 1, "f": 1.5, "big": 1e21, "tiny": 1e-7, "list": []any{"a", nil, map[string]any{"x": true}}}}}}},
 		Build: evidence.Build{
 			SBOMs:           []evidence.SBOM{{Components: []evidence.Component{{Name: "a", Direct: &yes}, {Name: "b"}}}},
 			Vulnerabilities: []evidence.VulnReport{{Findings: []evidence.VulnFinding{{ID: "CVE-1", CVSSScore: &score}}}},

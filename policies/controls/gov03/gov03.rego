@@ -155,5 +155,6 @@ deny contains lib.violation(
 	"GitHub private vulnerability reporting is disabled: enable it (Settings → Code security) so reporters have a private channel",
 	"", 0,
 ) if {
-	input.github.areas.private_vulnerability_reporting.enabled == false
+	input.github.private_vulnerability_reporting.available
+	input.github.private_vulnerability_reporting.enabled == false
 }

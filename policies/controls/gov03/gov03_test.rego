@@ -33,7 +33,7 @@ test_pass_github_dir_lower_case if {
 }
 
 test_pass_github_reporting_enabled if {
-	inp := object.union(_t_input("docs/SECURITY.md", _t_text), {"github": {"available": true, "areas": {"private_vulnerability_reporting": {"enabled": true}}}})
+	inp := object.union(_t_input("docs/SECURITY.md", _t_text), {"github": {"private_vulnerability_reporting": {"available": true, "reason": "", "enabled": true}}})
 	count(deny) == 0 with input as inp
 }
 
@@ -121,7 +121,7 @@ test_pass_response_time_in_words if {
 }
 
 test_fail_private_reporting_disabled if {
-	inp := object.union(_t_input("SECURITY.md", _t_text), {"github": {"available": true, "areas": {"private_vulnerability_reporting": {"enabled": false}}}})
+	inp := object.union(_t_input("SECURITY.md", _t_text), {"github": {"private_vulnerability_reporting": {"available": true, "reason": "", "enabled": false}}})
 	deny == {{"msg": "GitHub private vulnerability reporting is disabled: enable it (Settings → Code security) so reporters have a private channel", "path": "", "line": 0}} with input as inp
 }
 
