@@ -24,9 +24,12 @@ type Document struct {
 	GitHub    *GitHub    `json:"github,omitempty"`
 	Build     Build      `json:"build"`
 	Artefacts []Artefact `json:"artefacts"`
-	Waivers   []Waiver   `json:"waivers"`
-	Inputs    []FileRef  `json:"inputs"`
-	Warnings  []Warning  `json:"warnings"`
+	// Surveillance is the result of post-market vulnerability surveillance
+	// (mdrgate surveil), when read; null otherwise.
+	Surveillance *Surveillance `json:"surveillance"`
+	Waivers      []Waiver      `json:"waivers"`
+	Inputs       []FileRef     `json:"inputs"`
+	Warnings     []Warning     `json:"warnings"`
 }
 
 // Generator names the program that wrote the document.
@@ -457,6 +460,28 @@ type Build struct {
 	VEX             []VEXDocument  `json:"vex"`
 	Provenance      []Provenance   `json:"provenance"`
 	Secrets         []SecretReport `json:"secrets"`
+	// Hardening are binary hardening reports (checksec JSON).
+	Hardening []HardeningReport `json:"hardening"`
+}
+
+// HardeningReport is a binary hardening report (checksec JSON), normalised.
+type HardeningReport struct {
+	FileRef
+	Tool     string           `json:"tool"`
+	Binaries []HardenedBinary `json:"binaries"`
+}
+
+// HardenedBinary is the hardening of one binary. A property a report does not
+// state is null, not false.
+type HardenedBinary struct {
+	Path           string `json:"path"`
+	PIE            *bool  `json:"pie"`
+	RELRO          string `json:"relro"` // full, partial, none
+	StackProtector *bool  `json:"stack_protector"`
+	NX             *bool  `json:"nx"`
+	Fortify        *bool  `json:"fortify"`
+	Stripped       *bool  `json:"stripped"`
+	DebugSymbols   *bool  `json:"debug_symbols"`
 }
 
 // SBOM is a software bill of materials, CycloneDX or SPDX, normalised.
@@ -671,6 +696,59 @@ type SecretFinding struct {
 	Line     int    `json:"line"`
 	Commit   string `json:"commit"`
 	Verified bool   `json:"verified"`
+}
+
+// Surveillance is the result of one post-market surveillance run: every
+// supported version's components matched against vulnerability feeds, with the
+// time each finding was first seen so that SLA clocks hold across runs.
+type Surveillance struct {
+	FileRef
+	RunAt time.Time `json:"run_at"`
+	// Feeds are the databases matched against (OSV exports, the KEV catalogue).
+	Feeds []Feed `json:"feeds"`
+	// SLADays maps a severity (critical, high, medium, low) to the days allowed
+	// from first seen to a fix or a VEX decision, from the update policy (GOV-04).
+	SLADays  map[string]int      `json:"sla_days"`
+	Versions []SurveilledVersion `json:"versions"`
+}
+
+// Feed is one vulnerability database used by surveillance.
+type Feed struct {
+	Name   string `json:"name"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	// Records is how many records the feed held.
+	Records int `json:"records"`
+}
+
+// SurveilledVersion is one supported version of the product and what was found.
+type SurveilledVersion struct {
+	Version   string           `json:"version"`
+	SBOM      FileRef          `json:"sbom"`
+	ScannedAt time.Time        `json:"scanned_at"`
+	Findings  []SurveilFinding `json:"findings"`
+}
+
+// SurveilFinding is one vulnerability affecting a component of a version.
+type SurveilFinding struct {
+	ID            string    `json:"id"`
+	Aliases       []string  `json:"aliases"`
+	Package       Package   `json:"package"`
+	Severity      string    `json:"severity"`
+	CVSSScore     *float64  `json:"cvss_score"`
+	FixedVersions []string  `json:"fixed_versions"`
+	FirstSeen     time.Time `json:"first_seen"`
+	// DueDate is FirstSeen plus the SLA of the severity.
+	DueDate *time.Time `json:"due_date"`
+	// State is new, known, overdue or resolved.
+	State string `json:"state"`
+	// VEXStatus and VEXJustification are the VEX decision that applies, if any.
+	VEXStatus        string `json:"vex_status"`
+	VEXJustification string `json:"vex_justification"`
+	// KEV is true when the vulnerability is in the known-exploited catalogue.
+	KEV bool `json:"kev"`
+	// ResolvedAt is when a fix or a not_affected decision was first recorded.
+	ResolvedAt *time.Time `json:"resolved_at"`
 }
 
 // Artefact is a released artefact (an OCI image or a file) with the results of

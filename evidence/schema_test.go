@@ -189,7 +189,7 @@ func TestSchemaValidates(t *testing.T) {
 	good := `{"schema":"mdrgate.evidence/v1","generator":{"name":"mdrgate","version":"dev"},
 	"context":{"event":"pull_request","time":"2026-11-26T00:00:00Z","repository":"","ref":"","commit":"","actor":"","run_url":"","ci":false},
 	"product":{"name":"","version":"","manufacturer":"","mdr_class":"","iec62304_class":""},
-	"build":{"sboms":[],"sarif":[],"tests":[],"vulnerabilities":[],"vex":[],"provenance":[],"secrets":[]},
+	"build":{"sboms":[],"sarif":[],"tests":[],"vulnerabilities":[],"vex":[],"provenance":[],"secrets":[],"hardening":[]},"surveillance":null,
 	"artefacts":[],"waivers":[],"inputs":[],"warnings":[]}`
 	v, _ := jsonschema.UnmarshalJSON(strings.NewReader(good))
 	if err := s.Validate(v); err != nil {

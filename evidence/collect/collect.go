@@ -299,6 +299,7 @@ func emptyBuild() evidence.Build {
 		SBOMs: []evidence.SBOM{}, SARIF: []evidence.SARIFReport{}, Tests: []evidence.TestReport{},
 		Vulnerabilities: []evidence.VulnReport{}, VEX: []evidence.VEXDocument{},
 		Provenance: []evidence.Provenance{}, Secrets: []evidence.SecretReport{},
+		Hardening: []evidence.HardeningReport{},
 	}
 }
 
