@@ -78,7 +78,11 @@ func TestDemoPasses(t *testing.T) {
 				t.Fatalf("%d controls, want at least 10", len(r.Controls))
 			}
 			for _, c := range r.Controls {
-				if c.Outcome != result.Pass {
+				// Every gating control passes. A control may stay not_available only
+				// when the demo's configuration demotes it, with a reason, because its
+				// evidence comes from outside the repository (the GitHub API in CI).
+				demoted := strings.Contains(strings.Join(c.Reasons, "\n"), "demoted to warn in configuration")
+				if c.Outcome != result.Pass && !(c.Outcome == result.NotAvailable && !c.Gate && demoted) {
 					t.Errorf("%s: %s %v %v", c.ID, c.Outcome, c.Violations, c.Reasons)
 				}
 				if c.ID == "" || c.Title == "" || len(c.Refs["iec81001"]) == 0 {

@@ -32,8 +32,8 @@ type Kind struct {
 	Description string
 	// Globs are the default globs, relative to the repository root.
 	Globs []string
-	// Add parses a file and adds what it holds to the build section.
-	Add func(f *source.File, b *evidence.Build) error
+	// Add parses a file and adds what it holds to the document.
+	Add func(f *source.File, d *evidence.Document) error
 }
 
 // Kinds is the registry of build evidence kinds. Adding a kind touches this map only.
@@ -41,63 +41,63 @@ var Kinds = map[string]Kind{
 	"sbom": {
 		Description: "CycloneDX (JSON, XML) or SPDX (JSON, tag-value) SBOM",
 		Globs:       []string{"**/*.cdx.json", "**/*.cdx.xml", "**/bom.json", "**/bom.xml", "**/*.spdx.json", "**/*.spdx"},
-		Add: func(f *source.File, b *evidence.Build) error {
+		Add: func(f *source.File, d *evidence.Document) error {
 			s, err := sbom.Parse(f)
-			b.SBOMs = append(b.SBOMs, s)
+			d.Build.SBOMs = append(d.Build.SBOMs, s)
 			return err
 		},
 	},
 	"sarif": {
 		Description: "SARIF 2.1.0 static-analysis report",
 		Globs:       []string{"**/*.sarif", "**/*.sarif.json"},
-		Add: func(f *source.File, b *evidence.Build) error {
+		Add: func(f *source.File, d *evidence.Document) error {
 			s, err := sarif.Parse(f)
-			b.SARIF = append(b.SARIF, s)
+			d.Build.SARIF = append(d.Build.SARIF, s)
 			return err
 		},
 	},
 	"junit": {
 		Description: "JUnit XML test report (Surefire, pytest, go-junit-report, jest-junit)",
 		Globs:       []string{"**/TEST-*.xml", "**/junit*.xml", "**/*.junit.xml"},
-		Add: func(f *source.File, b *evidence.Build) error {
+		Add: func(f *source.File, d *evidence.Document) error {
 			t, err := junit.Parse(f)
-			b.Tests = append(b.Tests, t)
+			d.Build.Tests = append(d.Build.Tests, t)
 			return err
 		},
 	},
 	"vulns": {
 		Description: "vulnerability scan (Grype, Trivy or OSV-Scanner JSON)",
 		Globs:       []string{"**/grype*.json", "**/trivy*.json", "**/osv-scanner*.json"},
-		Add: func(f *source.File, b *evidence.Build) error {
+		Add: func(f *source.File, d *evidence.Document) error {
 			v, err := vuln.Parse(f)
-			b.Vulnerabilities = append(b.Vulnerabilities, v)
+			d.Build.Vulnerabilities = append(d.Build.Vulnerabilities, v)
 			return err
 		},
 	},
 	"vex": {
 		Description: "VEX document (OpenVEX, CycloneDX VEX or CSAF 2.0)",
 		Globs:       []string{"**/*.openvex.json", "**/*.vex.json", "**/*.vex.cdx.json", "**/*.csaf.json", "vex/**/*.json"},
-		Add: func(f *source.File, b *evidence.Build) error {
+		Add: func(f *source.File, d *evidence.Document) error {
 			v, err := vex.Parse(f)
-			b.VEX = append(b.VEX, v)
+			d.Build.VEX = append(d.Build.VEX, v)
 			return err
 		},
 	},
 	"provenance": {
 		Description: "build provenance (in-toto Statement, DSSE envelope, Sigstore bundle or .intoto.jsonl)",
 		Globs:       []string{"**/*.intoto.jsonl", "**/*.intoto.json", "**/provenance*.json"},
-		Add: func(f *source.File, b *evidence.Build) error {
+		Add: func(f *source.File, d *evidence.Document) error {
 			p, err := provenance.Parse(f)
-			b.Provenance = append(b.Provenance, p...)
+			d.Build.Provenance = append(d.Build.Provenance, p...)
 			return err
 		},
 	},
 	"secrets": {
 		Description: "secret-scan report (gitleaks or trufflehog JSON), redacted on reading",
 		Globs:       []string{"**/gitleaks*.json", "**/trufflehog*.json"},
-		Add: func(f *source.File, b *evidence.Build) error {
+		Add: func(f *source.File, d *evidence.Document) error {
 			s, err := secret.Parse(f)
-			b.Secrets = append(b.Secrets, s)
+			d.Build.Secrets = append(d.Build.Secrets, s)
 			return err
 		},
 	},
@@ -243,7 +243,7 @@ func Collect(ctx context.Context, o Options) (*evidence.Document, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := Kinds[j.kind].Add(f, &doc.Build); err != nil {
+		if err := Kinds[j.kind].Add(f, doc); err != nil {
 			var se *source.Error
 			if errors.As(err, &se) {
 				return nil, fmt.Errorf("reading %s evidence: %w", j.kind, err)
