@@ -136,7 +136,11 @@ func NewEngine(o Options, cfg *config.Config) (*engine.Engine, error) {
 func Settings(cfg *config.Config) map[string]engine.Setting {
 	out := map[string]engine.Setting{}
 	for id, c := range cfg.Controls {
-		out[id] = engine.Setting{Params: c.Params, Action: c.Action, Reason: c.Reason}
+		s := engine.Setting{Params: c.Params, Action: c.Action, Reason: c.Reason}
+		if c.Events != nil {
+			s.Events = append([]string{}, *c.Events...)
+		}
+		out[id] = s
 	}
 	return out
 }

@@ -106,6 +106,9 @@ type Control struct {
 	Action string `yaml:"action"`
 	// Reason is required with an action.
 	Reason string `yaml:"reason"`
+	// Events, when set, replace the events the control gates on (an empty list:
+	// it gates on none).
+	Events *[]string `yaml:"events"`
 }
 
 // Waiver is an approved, time-boxed exception for one control.
@@ -237,6 +240,13 @@ func (c *Config) validate(f *source.File, doc *yaml.Node) error {
 		case "", "warn", "off":
 		default:
 			return f.ErrorAtLine(line("controls", id, "action"), "controls.%s.action: invalid value %q: valid values are warn, off", id, ctl.Action)
+		}
+		if ctl.Events != nil {
+			for _, e := range *ctl.Events {
+				if !contains(Events, e) {
+					return f.ErrorAtLine(line("controls", id, "events"), "controls.%s.events: %q is not an event: valid values are %s", id, e, strings.Join(Events, ", "))
+				}
+			}
 		}
 		if ctl.Action != "" && strings.TrimSpace(ctl.Reason) == "" {
 			return f.ErrorAtLine(line("controls", id, "action"), "controls.%s: action %q needs a reason", id, ctl.Action)

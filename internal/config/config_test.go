@@ -27,6 +27,8 @@ controls:
   SCM-02:
     action: warn
     reason: migrating to pinned actions (CHG-12)
+  VER-04:
+    events: [release, schedule]
 waivers:
   - control: REL-01
     reason: SBOM tooling being qualified
@@ -52,6 +54,9 @@ func TestParseValid(t *testing.T) {
 	if cfg.Controls["GOV-04"].Params["critical_max_days"] != 30 || cfg.Controls["SCM-02"].Action != "warn" {
 		t.Errorf("controls %+v", cfg.Controls)
 	}
+	if ev := cfg.Controls["VER-04"].Events; ev == nil || len(*ev) != 2 || (*ev)[1] != "schedule" {
+		t.Errorf("VER-04 events %v", ev)
+	}
 	w := cfg.EvidenceWaivers()
 	if len(w) != 1 || w[0].Expires != "2027-03-31" || w[0].RiskRef != "RISK-42" {
 		t.Errorf("waivers %+v", w)
@@ -76,6 +81,7 @@ func TestParseErrors(t *testing.T) {
 		{"list expected", "version: 1\npolicies: policy/\n", ".mdrgate.yaml:2: policies: expected a list, found \"policy/\""},
 		{"bad event", "version: 1\nevent: push\n", `.mdrgate.yaml:2: event: invalid value "push": valid values are pull_request, release, schedule`},
 		{"bad control id", "version: 1\ncontrols:\n  gov3: {}\n", `.mdrgate.yaml:3: controls: "gov3" is not a control id`},
+		{"bad events", "version: 1\ncontrols:\n  GOV-03:\n    events: [push]\n", `.mdrgate.yaml:4: controls.GOV-03.events: "push" is not an event`},
 		{"bad action", "version: 1\ncontrols:\n  GOV-03:\n    action: skip\n    reason: x\n", `.mdrgate.yaml:4: controls.GOV-03.action: invalid value "skip": valid values are warn, off`},
 		{"action without reason", "version: 1\ncontrols:\n  GOV-03:\n    action: off\n", `.mdrgate.yaml:4: controls.GOV-03: action "off" needs a reason`},
 		{"waiver missing fields", "version: 1\nwaivers:\n  - control: REL-01\n    reason: r\n", ".mdrgate.yaml:3: waivers[0]: missing approved_by, expires"},

@@ -350,3 +350,73 @@ func TestMetadataErrors(t *testing.T) {
 		t.Fatalf("duplicate id: err = %v", err)
 	}
 }
+
+// classControl gates only class C / class III products.
+const classControl = `# METADATA
+# title: Independent penetration test
+# custom:
+#   id: TST-06
+#   type: D
+#   severity: high
+#   refs: {iec81001: ["5.7.4"]}
+#   evidence: ["repo"]
+#   events: [release]
+#   classes:
+#     iec62304: [C]
+#     mdr: [III]
+package mdrgate.controls.tst06
+
+deny contains "no pentest summary" if true
+`
+
+func TestProfile(t *testing.T) {
+	e := newEngine(t, sbomControl, classControl)
+	good := evidence.Component{Name: "zlib", Version: "1.3", Supplier: "zlib"}
+	tests := []struct {
+		name        string
+		iec, mdr    string
+		event       string
+		settings    map[string]engine.Setting
+		gate        bool
+		outcome     result.Outcome
+		adjustments []string
+	}{
+		{name: "class C gates", iec: "C", mdr: "III", event: "release", gate: true, outcome: result.Fail, adjustments: []string{}},
+		{name: "class A warns", iec: "A", mdr: "III", event: "release", gate: false, outcome: result.Warn, adjustments: []string{"TST-06: warns for IEC 62304 class A (gates for C)"}},
+		{name: "MDR class I warns", iec: "C", mdr: "I", event: "release", gate: false, outcome: result.Warn, adjustments: []string{"TST-06: warns for MDR class I (gates for III)"}},
+		{name: "unknown class gates", event: "release", gate: true, outcome: result.Fail, adjustments: []string{}},
+		{name: "other event", iec: "C", event: "pull_request", gate: false, outcome: result.Fail, adjustments: []string{}},
+		{name: "events overridden", iec: "C", event: "pull_request", settings: map[string]engine.Setting{"TST-06": {Events: []string{"pull_request", "release"}}}, gate: true, outcome: result.Fail,
+			adjustments: []string{"TST-06: gates on pull_request, release as configured (metadata: release)"}},
+		{name: "events emptied", iec: "C", event: "release", settings: map[string]engine.Setting{"TST-06": {Events: []string{}}}, gate: false, outcome: result.Fail,
+			adjustments: []string{"TST-06: gates on no event as configured (metadata: release)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := docWith(good)
+			doc.Product = evidence.Product{IEC62304Class: tt.iec, MDRClass: tt.mdr}
+			r, err := e.Evaluate(context.Background(), doc, engine.Params{Event: tt.event, At: at, Settings: tt.settings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := control(t, r, "TST-06")
+			if c.Gate != tt.gate || c.Outcome != tt.outcome {
+				t.Errorf("gate %v outcome %s, want %v %s (reasons %q)", c.Gate, c.Outcome, tt.gate, tt.outcome, c.Reasons)
+			}
+			if strings.Join(r.Profile.Adjustments, "|") != strings.Join(tt.adjustments, "|") {
+				t.Errorf("adjustments %q, want %q", r.Profile.Adjustments, tt.adjustments)
+			}
+			if r.Profile.Event != tt.event || r.Profile.IEC62304Class != tt.iec || r.Profile.MDRClass != tt.mdr {
+				t.Errorf("profile %+v", r.Profile)
+			}
+		})
+	}
+	_, err := e.Evaluate(context.Background(), docWith(good), engine.Params{Event: "release", At: at, Settings: map[string]engine.Setting{"TST-06": {Events: []string{"push"}}}})
+	if err == nil || !strings.Contains(err.Error(), `"push" is not an event`) {
+		t.Errorf("err = %v", err)
+	}
+	_, err = engine.New(mods(strings.Replace(classControl, "iec62304: [C]", "iec62304: [D]", 1)))
+	if err == nil || !strings.Contains(err.Error(), `custom.classes.iec62304: "D" is not a class`) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -24,6 +24,8 @@ type Setting struct {
 	// Action is "" (gate as the metadata says), "warn" (never gates) or "off".
 	Action string
 	Reason string
+	// Events, when not nil, replace the events the control gates on.
+	Events []string
 }
 
 // Params are the inputs of an evaluation besides the evidence and the policies.
@@ -45,9 +47,14 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 	if p.At.IsZero() {
 		return nil, fmt.Errorf("evaluation time is not set")
 	}
-	for id := range p.Settings {
+	for id, s := range p.Settings {
 		if e.control(id) == nil {
 			return nil, fmt.Errorf("configuration names control %s, which no policy defines: known controls are %s", id, strings.Join(e.ids(), ", "))
+		}
+		for _, ev := range s.Events {
+			if !contains(Events, ev) {
+				return nil, fmt.Errorf("configuration of %s: %q is not an event: valid values are %s", id, ev, strings.Join(Events, ", "))
+			}
 		}
 	}
 	docJSON, err := json.Marshal(doc)
@@ -72,6 +79,7 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 		Generator:      p.Generator,
 		Product:        doc.Product,
 		Subject:        result.Subject{Repository: doc.Context.Repository, Ref: doc.Context.Ref, Commit: doc.Context.Commit},
+		Profile:        result.Profile{Event: p.Event, IEC62304Class: doc.Product.IEC62304Class, MDRClass: doc.Product.MDRClass, Adjustments: []string{}},
 		EvidenceSHA256: hex.EncodeToString(sum[:]),
 		Policies:       policies,
 		PolicySHA256:   policyDigest,
@@ -93,7 +101,8 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 		waivers[w.Control] = append(waivers[w.Control], w)
 	}
 	for _, c := range e.controls {
-		rc := e.outcome(c, raws[c.ID], input, p, waivers[c.ID])
+		rc, adj := e.outcome(c, raws[c.ID], input, p, doc.Product, waivers[c.ID])
+		rep.Profile.Adjustments = append(rep.Profile.Adjustments, adj...)
 		if rc.Waiver != nil && rc.Waiver.Expired {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("waiver for %s (approved by %s) expired on %s", c.ID, rc.Waiver.ApprovedBy, rc.Waiver.Expires))
 		}
@@ -149,8 +158,46 @@ func (e *Engine) mergedParams(settings map[string]Setting) map[string]map[string
 	return out
 }
 
-// outcome turns one control's raw results into its result entry.
-func (e *Engine) outcome(c *Control, r raw, input ast.Value, p Params, waivers []evidence.Waiver) result.Control {
+// gating decides whether the control gates the event for this product, and
+// explains every departure from the metadata's events.
+// byClass is true when the product's class, not the event, keeps it from gating.
+func gating(c *Control, s Setting, event string, product evidence.Product) (gate, byClass bool, why []string) {
+	events := c.Events
+	if s.Events != nil {
+		events = s.Events
+		why = append(why, fmt.Sprintf("%s: gates on %s as configured (metadata: %s)", c.ID, listOrNone(events), strings.Join(c.Events, ", ")))
+	}
+	if !contains(events, event) {
+		return false, false, why
+	}
+	for _, scheme := range []string{"iec62304", "mdr"} {
+		classes, ok := c.Classes[scheme]
+		if !ok {
+			continue
+		}
+		class := product.IEC62304Class
+		name := "IEC 62304 class"
+		if scheme == "mdr" {
+			class, name = product.MDRClass, "MDR class"
+		}
+		if class != "" && !contains(classes, class) {
+			why = append(why, fmt.Sprintf("%s: warns for %s %s (gates for %s)", c.ID, name, class, strings.Join(classes, ", ")))
+			return false, true, why
+		}
+	}
+	return true, false, why
+}
+
+func listOrNone(l []string) string {
+	if len(l) == 0 {
+		return "no event"
+	}
+	return strings.Join(l, ", ")
+}
+
+// outcome turns one control's raw results into its result entry, and returns
+// the profile adjustments it made.
+func (e *Engine) outcome(c *Control, r raw, input ast.Value, p Params, product evidence.Product, waivers []evidence.Waiver) (result.Control, []string) {
 	s := p.Settings[c.ID]
 	rc := result.Control{
 		ID: c.ID, Title: c.Title, Description: c.Description, Type: c.Type, Severity: c.Severity,
@@ -158,12 +205,13 @@ func (e *Engine) outcome(c *Control, r raw, input ast.Value, p Params, waivers [
 		Violations: []result.Violation{}, Warnings: []result.Violation{}, Reasons: []string{},
 		Evidence: evidenceFiles(input, c.Evidence),
 	}
-	rc.Gate = contains(c.Events, p.Event)
+	gate, byClass, adjustments := gating(c, s, p.Event, product)
+	rc.Gate = gate
 	if s.Action == "off" {
 		rc.Outcome = result.NotApplicable
 		rc.Gate = false
 		rc.Reasons = append(rc.Reasons, "disabled in configuration: "+s.Reason)
-		return rc
+		return rc, []string{c.ID + ": disabled in configuration: " + s.Reason}
 	}
 	rc.Violations = violations(r.deny)
 	rc.Warnings = violations(r.warn)
@@ -190,17 +238,21 @@ func (e *Engine) outcome(c *Control, r raw, input ast.Value, p Params, waivers [
 	default:
 		rc.Outcome = result.Pass
 	}
-	if !rc.Gate {
+	for _, a := range adjustments {
+		rc.Reasons = append(rc.Reasons, "profile: "+strings.TrimPrefix(a, c.ID+": "))
+	}
+	if !rc.Gate && len(adjustments) == 0 {
 		rc.Reasons = append(rc.Reasons, fmt.Sprintf("does not gate the %s event (gates on %s)", p.Event, strings.Join(c.Events, ", ")))
 	}
-	if s.Action == "warn" {
+	if s.Action == "warn" || byClass {
 		if rc.Outcome == result.Fail {
 			rc.Outcome = result.Warn
 		}
-		if rc.Gate {
-			rc.Gate = false
-			rc.Reasons = append(rc.Reasons, "demoted to warn in configuration: "+s.Reason)
-		}
+	}
+	if s.Action == "warn" && rc.Gate {
+		rc.Gate = false
+		rc.Reasons = append(rc.Reasons, "demoted to warn in configuration: "+s.Reason)
+		adjustments = append(adjustments, c.ID+": demoted to warn in configuration: "+s.Reason)
 	}
 	if w := pickWaiver(waivers, p.At); w != nil {
 		rc.Waiver = w
@@ -212,7 +264,7 @@ func (e *Engine) outcome(c *Control, r raw, input ast.Value, p Params, waivers [
 			rc.Outcome = result.Waived
 		}
 	}
-	return rc
+	return rc, adjustments
 }
 
 // pickWaiver returns the waiver that holds at the time with the latest expiry, or

@@ -24,6 +24,13 @@ var Severities = []string{"critical", "high", "medium", "low"}
 // Events are the events controls gate on.
 var Events = []string{"pull_request", "release", "schedule"}
 
+// ClassSchemes are the product classifications a control's gating may depend on,
+// with their classes.
+var ClassSchemes = map[string][]string{
+	"iec62304": {"A", "B", "C"},
+	"mdr":      {"I", "IIa", "IIb", "III"},
+}
+
 var idPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*-[0-9]+$`)
 
 // Control is a control's metadata, read from its package's METADATA block.
@@ -40,6 +47,11 @@ type Control struct {
 	Remediation string
 	// Params are the parameter defaults.
 	Params map[string]any
+	// Classes, when set, restrict gating to products of these classes, by
+	// scheme (iec62304: A, B, C; mdr: I, IIa, IIb, III); for a product of another
+	// class the control warns instead. A product whose class is not configured
+	// is gated (the strict choice).
+	Classes map[string][]string
 	// Package is the Rego package, e.g. data.mdrgate.controls.gov03.
 	Package string
 	// Source is the policy file with the METADATA block.
@@ -149,6 +161,29 @@ func controlFromAnnotations(pkg, file string, a *ast.Annotations) (*Control, err
 	}
 	if len(c.Refs) == 0 {
 		return nil, bad("custom.refs is empty")
+	}
+	if cl, ok := custom["classes"]; ok && cl != nil {
+		m, ok := cl.(map[string]any)
+		if !ok {
+			return nil, bad("custom.classes: expected a mapping of scheme (iec62304, mdr) to the classes the control gates for")
+		}
+		c.Classes = map[string][]string{}
+		for k, v := range m {
+			valid, known := ClassSchemes[k]
+			if !known {
+				return nil, bad("custom.classes: unknown scheme %q: valid schemes are iec62304, mdr", k)
+			}
+			l, err := strList(v)
+			if err != nil {
+				return nil, bad("custom.classes.%s: %v", k, err)
+			}
+			for _, x := range l {
+				if !contains(valid, x) {
+					return nil, bad("custom.classes.%s: %q is not a class: valid classes are %s", k, x, strings.Join(valid, ", "))
+				}
+			}
+			c.Classes[k] = l
+		}
 	}
 	if p, ok := custom["params"]; ok && p != nil {
 		m, ok := p.(map[string]any)

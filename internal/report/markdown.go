@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -93,6 +94,9 @@ func markdownFacts(w *bufio.Writer, r *result.Report) {
 		fact("Evaluated at", r.EvaluatedAt.UTC().Format(time.RFC3339))
 	}
 	fact("Product", mdText(productText(r.Product)))
+	if r.Profile.Event != "" {
+		fact("Profile", mdText(profileText(r.Profile)))
+	}
 	fact("Repository", mdText(r.Subject.Repository))
 	fact("Ref", mdText(r.Subject.Ref))
 	fact("Commit", mdCode(r.Subject.Commit))
@@ -101,6 +105,22 @@ func markdownFacts(w *bufio.Writer, r *result.Report) {
 	gen := strings.TrimSpace(r.Generator.Name + " " + r.Generator.Version)
 	fact("Generator", mdText(gen))
 	w.WriteByte('\n')
+}
+
+// profileText is "release, IEC 62304 class C, MDR class IIb; 2 adjustments: …".
+func profileText(p result.Profile) string {
+	parts := []string{p.Event}
+	if p.IEC62304Class != "" {
+		parts = append(parts, "IEC 62304 class "+p.IEC62304Class)
+	}
+	if p.MDRClass != "" {
+		parts = append(parts, "MDR class "+p.MDRClass)
+	}
+	s := strings.Join(parts, ", ")
+	if len(p.Adjustments) > 0 {
+		s += fmt.Sprintf("; %d adjustments: %s", len(p.Adjustments), strings.Join(p.Adjustments, "; "))
+	}
+	return s
 }
 
 // productText is "Name Version (Manufacturer; MDR class IIb; IEC 62304 class C)".

@@ -178,6 +178,10 @@ func sampleReport() *result.Report {
 			Repository: "acme/infusion-pump", Ref: "refs/pull/17/merge",
 			Commit: "0123456789abcdef0123456789abcdef01234567",
 		},
+		Profile: result.Profile{
+			Event: "pull_request", IEC62304Class: "C", MDRClass: "IIb",
+			Adjustments: []string{"SCM-02: demoted to warn in configuration: pinning actions in Q1 (CHG-123)"},
+		},
 		EvidenceSHA256: sha('1'),
 		Policies: []result.Policy{
 			{Path: "policies/builtin/gov01.rego", SHA256: sha('2'), Builtin: true},

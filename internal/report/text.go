@@ -77,6 +77,10 @@ func (t textRenderer) write(w *bufio.Writer, r *result.Report) {
 			w.WriteByte('\n')
 		}
 	}
+	if r.Profile.Event != "" {
+		w.WriteString("\nprofile: ")
+		w.WriteString(clean(profileText(r.Profile), true))
+	}
 	w.WriteString("\nsummary: ")
 	w.WriteString(summaryText(r.Summary))
 	w.WriteString("\nverdict: ")

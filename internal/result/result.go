@@ -48,6 +48,8 @@ type Report struct {
 	Generator   evidence.Generator `json:"generator"`
 	Product     evidence.Product   `json:"product"`
 	Subject     Subject            `json:"subject"`
+	// Profile says which gating profile was applied.
+	Profile Profile `json:"profile"`
 	// EvidenceSHA256 is the digest of the evidence document as evaluated.
 	EvidenceSHA256 string `json:"evidence_sha256"`
 	// Policies are the policy files evaluated, with their digests, sorted by path.
@@ -59,6 +61,17 @@ type Report struct {
 	// Warnings are problems that did not stop evaluation: skipped inputs, waivers
 	// naming unknown controls, expired waivers.
 	Warnings []string `json:"warnings"`
+}
+
+// Profile is the gating profile of an evaluation: the event and the product's
+// classes select which controls gate, and configuration may adjust it.
+type Profile struct {
+	Event         string `json:"event"`
+	IEC62304Class string `json:"iec62304_class"`
+	MDRClass      string `json:"mdr_class"`
+	// Adjustments list, per control, where the classes or the configuration
+	// changed whether it gates, and why; sorted.
+	Adjustments []string `json:"adjustments"`
 }
 
 // Subject is what was evaluated: the repository and commit.
