@@ -80,10 +80,11 @@ func (g *gen) schemaFor(t reflect.Type) map[string]any {
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": g.schemaFor(t.Elem())}
 	case reflect.Map:
+		// A map may be null (front matter of a document that has none).
 		if t.Elem().Kind() == reflect.Interface {
-			return map[string]any{"type": "object"}
+			return map[string]any{"type": []any{"object", "null"}}
 		}
-		return map[string]any{"type": "object", "additionalProperties": g.schemaFor(t.Elem())}
+		return map[string]any{"type": []any{"object", "null"}, "additionalProperties": g.schemaFor(t.Elem())}
 	case reflect.Interface:
 		return map[string]any{}
 	case reflect.Struct:

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -105,4 +106,19 @@ func TestFindDefault(t *testing.T) {
 	if err != nil || cfg.Version != 1 || cfg.Path != "" {
 		t.Fatalf("Find on an empty folder: %+v, %v", cfg, err)
 	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(valid))
+	f.Add([]byte("version: 1\n"))
+	f.Add([]byte("version: 1\ncontrols:\n  GOV-03: {action: warn}\n"))
+	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte("version: 1\nwaivers: [{control: X-1, reason: r, approved_by: a, expires: 2027-01-01}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := config.Parse(source.New(".mdrgate.yaml", data))
+		var se *source.Error
+		if err != nil && !errors.As(err, &se) {
+			t.Fatalf("error is not a *source.Error: %T %v", err, err)
+		}
+	})
 }
