@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/mdrgate/mdrgate/internal/demorepo"
 	"github.com/mdrgate/mdrgate/internal/realworld"
@@ -345,8 +348,26 @@ func TestVersionAndHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "evidence schema: mdrgate.evidence/v1") || !strings.Contains(out, "report schema: mdrgate.report/v1") {
 		t.Fatalf("version: %d %s", code, out)
 	}
-	for _, cmd := range []string{"check", "collect", "init", "version"} {
-		code, out, _ := mdrgate(t, cmd, "--help")
+	var cmds [][]string
+	var walk func(prefix []string, c *cobra.Command)
+	walk = func(prefix []string, c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if sub.Name() == "help" || sub.Name() == "completion" {
+				continue
+			}
+			path := append(append([]string{}, prefix...), sub.Name())
+			if sub.Runnable() {
+				cmds = append(cmds, path)
+			}
+			walk(path, sub)
+		}
+	}
+	walk(nil, newRoot(env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}))
+	if len(cmds) < 4 {
+		t.Fatalf("only %d commands found", len(cmds))
+	}
+	for _, cmd := range cmds {
+		code, out, _ := mdrgate(t, append(cmd, "--help")...)
 		if code != 0 || !strings.Contains(out, "Examples:") {
 			t.Errorf("%s --help: exit %d, no example:\n%s", cmd, code, out)
 		}
