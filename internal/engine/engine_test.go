@@ -420,3 +420,25 @@ func TestProfile(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestParamOverridesChecked(t *testing.T) {
+	e := newEngine(t, sbomControl)
+	doc := docWith(evidence.Component{Name: "a", Supplier: "s"})
+	tests := []struct {
+		params map[string]any
+		want   string
+	}{
+		{map[string]any{"min_component": 2}, `configuration of TST-01: unknown parameter "min_component": valid parameters are min_components`},
+		{map[string]any{"min_components": "two"}, "configuration of TST-01: parameter min_components: expected a number (the default is 1), found a string"},
+		{map[string]any{"min_components": []any{1}}, "expected a number (the default is 1), found a list"},
+	}
+	for _, tt := range tests {
+		_, err := e.Evaluate(context.Background(), doc, engine.Params{Event: "pull_request", At: at, Settings: map[string]engine.Setting{"TST-01": {Params: tt.params}}})
+		if err == nil || err.Error() != tt.want && !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("params %v: err = %v, want %q", tt.params, err, tt.want)
+		}
+	}
+	if _, err := e.Evaluate(context.Background(), doc, engine.Params{Event: "pull_request", At: at, Settings: map[string]engine.Setting{"TST-01": {Params: map[string]any{"min_components": 3}}}}); err != nil {
+		t.Errorf("a valid override: %v", err)
+	}
+}

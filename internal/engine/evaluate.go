@@ -56,6 +56,9 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 				return nil, fmt.Errorf("configuration of %s: %q is not an event: valid values are %s", id, ev, strings.Join(Events, ", "))
 			}
 		}
+		if err := checkParams(e.control(id), s.Params); err != nil {
+			return nil, err
+		}
 	}
 	docJSON, err := json.Marshal(doc)
 	if err != nil {
@@ -124,6 +127,54 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no control gates for event %s: nothing was checked, so the verdict fails", p.Event))
 	}
 	return rep, nil
+}
+
+// checkParams holds configured parameters to the names and JSON types of the
+// control's defaults: a misspelt name would silently keep the default, and a
+// string where a number belongs would silently change a comparison.
+func checkParams(c *Control, params map[string]any) error {
+	names := make([]string, 0, len(params))
+	for k := range params {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		def, ok := c.Params[k]
+		if !ok {
+			valid := make([]string, 0, len(c.Params))
+			for p := range c.Params {
+				valid = append(valid, p)
+			}
+			sort.Strings(valid)
+			if len(valid) == 0 {
+				return fmt.Errorf("configuration of %s: parameter %q: the control has no parameters", c.ID, k)
+			}
+			return fmt.Errorf("configuration of %s: unknown parameter %q: valid parameters are %s", c.ID, k, strings.Join(valid, ", "))
+		}
+		if want, got := jsonType(def), jsonType(params[k]); def != nil && want != got {
+			return fmt.Errorf("configuration of %s: parameter %s: expected %s (the default is %v), found %s", c.ID, k, want, def, got)
+		}
+	}
+	return nil
+}
+
+// jsonType names the JSON type of a value decoded from YAML or JSON.
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, json.Number:
+		return "a number"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 func (e *Engine) control(id string) *Control {
