@@ -7,24 +7,26 @@ import (
 	"github.com/mdrgate/mdrgate/evidence"
 )
 
-// EventFromCI maps a GitHub Actions event name and ref to the event mdrgate
-// evaluates for: release for release events and tag pushes, schedule for scheduled
-// runs, pull_request for everything else (pull requests, merge queues, branch
-// pushes, manual runs). It returns "" outside GitHub Actions.
+// EventFromCI maps a GitHub Actions run to the event mdrgate evaluates for:
+// pull_request for pull requests and merge queues, release for release events
+// and tag pushes, schedule for scheduled runs. Other runs (branch pushes, manual
+// and API-triggered runs) return "", so the configuration's event, or the
+// default, decides; so does everything outside GitHub Actions.
 func EventFromCI(getenv func(string) string) string {
 	if getenv("GITHUB_ACTIONS") != "true" {
 		return ""
 	}
 	switch name := getenv("GITHUB_EVENT_NAME"); {
+	case name == "pull_request", name == "pull_request_target", name == "merge_group":
+		return "pull_request"
 	case name == "release":
 		return "release"
 	case name == "push" && strings.HasPrefix(getenv("GITHUB_REF"), "refs/tags/"):
 		return "release"
 	case name == "schedule":
 		return "schedule"
-	default:
-		return "pull_request"
 	}
+	return ""
 }
 
 // Context records where and when evidence was collected, from the CI environment.

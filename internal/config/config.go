@@ -29,6 +29,12 @@ const FileName = ".mdrgate.yaml"
 // Version is the only configuration version this release reads.
 const Version = 1
 
+// IEC62304Classes are the software safety classes of IEC 62304.
+var IEC62304Classes = []string{"A", "B", "C"}
+
+// MDRClasses are the device classes of EU MDR Annex VIII.
+var MDRClasses = []string{"I", "IIa", "IIb", "III"}
+
 // Events lists the events mdrgate evaluates for.
 var Events = []string{"pull_request", "release", "schedule"}
 
@@ -51,6 +57,8 @@ type Config struct {
 	Policies []string `yaml:"policies"`
 	// Limits bound what is read.
 	Limits Limits `yaml:"limits"`
+	// Surveil holds the inputs of mdrgate surveil.
+	Surveil Surveil `yaml:"surveil"`
 
 	// Path is where the configuration was read from; empty for the defaults.
 	Path string `yaml:"-"`
@@ -119,6 +127,20 @@ type Waiver struct {
 	Expires    string `yaml:"expires"`
 	RiskRef    string `yaml:"risk_ref"`
 	line       int
+}
+
+// Surveil holds the inputs of mdrgate surveil, paths relative to the
+// configuration file's folder; flags replace them.
+type Surveil struct {
+	// SBOMs are the SBOMs of the supported versions, one per version.
+	SBOMs []string `yaml:"sboms"`
+	VEX   []string `yaml:"vex"`
+	// OSV are OSV exports (zip) or directories of OSV JSON.
+	OSV []string `yaml:"osv"`
+	// KEV is the CISA KEV catalogue JSON.
+	KEV string `yaml:"kev"`
+	// State is the state file that keeps first-seen times across runs.
+	State string `yaml:"state"`
 }
 
 // Limits bound what collectors read.
@@ -223,6 +245,12 @@ func (c *Config) validate(f *source.File, doc *yaml.Node) error {
 	if c.Version != Version {
 		return f.ErrorAtLine(line("version"), "version: expected %d, found %d (a missing version reads as 0)", Version, c.Version)
 	}
+	if v := c.Product.IEC62304Class; v != "" && !contains(IEC62304Classes, v) {
+		return f.ErrorAtLine(line("product", "iec62304_class"), "product.iec62304_class: invalid value %q: valid values are %s", v, strings.Join(IEC62304Classes, ", "))
+	}
+	if v := c.Product.MDRClass; v != "" && !contains(MDRClasses, v) {
+		return f.ErrorAtLine(line("product", "mdr_class"), "product.mdr_class: invalid value %q: valid values are %s", v, strings.Join(MDRClasses, ", "))
+	}
 	if c.Event != "" && !contains(Events, c.Event) {
 		return f.ErrorAtLine(line("event"), "event: invalid value %q: valid values are %s", c.Event, strings.Join(Events, ", "))
 	}
@@ -242,6 +270,9 @@ func (c *Config) validate(f *source.File, doc *yaml.Node) error {
 			return f.ErrorAtLine(line("controls", id, "action"), "controls.%s.action: invalid value %q: valid values are warn, off", id, ctl.Action)
 		}
 		if ctl.Events != nil {
+			if strings.TrimSpace(ctl.Reason) == "" {
+				return f.ErrorAtLine(line("controls", id, "events"), "controls.%s: events needs a reason: changing when a control gates is shown in every report with its reason", id)
+			}
 			for _, e := range *ctl.Events {
 				if !contains(Events, e) {
 					return f.ErrorAtLine(line("controls", id, "events"), "controls.%s.events: %q is not an event: valid values are %s", id, e, strings.Join(Events, ", "))
@@ -287,6 +318,16 @@ func (c *Config) validate(f *source.File, doc *yaml.Node) error {
 	for _, g := range c.Documents {
 		if err := checkGlob(g); err != nil {
 			return f.ErrorAtLine(line("documents"), "documents: %v", err)
+		}
+	}
+	for _, kv := range []struct {
+		key   string
+		paths []string
+	}{{"sboms", c.Surveil.SBOMs}, {"vex", c.Surveil.VEX}, {"osv", c.Surveil.OSV}} {
+		for _, p := range kv.paths {
+			if strings.TrimSpace(p) == "" {
+				return f.ErrorAtLine(line("surveil", kv.key), "surveil.%s: empty path: expected a file or directory relative to the configuration file", kv.key)
+			}
 		}
 	}
 	if c.Limits.MaxFileSize < 0 || c.Limits.MaxCommits < 0 {

@@ -30,6 +30,7 @@ controls:
     reason: migrating to pinned actions (CHG-12)
   VER-04:
     events: [release, schedule]
+    reason: pentests are scheduled per release train
 waivers:
   - control: REL-01
     reason: SBOM tooling being qualified
@@ -82,7 +83,10 @@ func TestParseErrors(t *testing.T) {
 		{"list expected", "version: 1\npolicies: policy/\n", ".mdrgate.yaml:2: policies: expected a list, found \"policy/\""},
 		{"bad event", "version: 1\nevent: push\n", `.mdrgate.yaml:2: event: invalid value "push": valid values are pull_request, release, schedule`},
 		{"bad control id", "version: 1\ncontrols:\n  gov3: {}\n", `.mdrgate.yaml:3: controls: "gov3" is not a control id`},
-		{"bad events", "version: 1\ncontrols:\n  GOV-03:\n    events: [push]\n", `.mdrgate.yaml:4: controls.GOV-03.events: "push" is not an event`},
+		{"bad events", "version: 1\ncontrols:\n  GOV-03:\n    events: [push]\n    reason: r\n", `.mdrgate.yaml:4: controls.GOV-03.events: "push" is not an event`},
+		{"events without reason", "version: 1\ncontrols:\n  GOV-03:\n    events: []\n", `.mdrgate.yaml:4: controls.GOV-03: events needs a reason`},
+		{"bad 62304 class", "version: 1\nproduct:\n  iec62304_class: Class C\n", `.mdrgate.yaml:3: product.iec62304_class: invalid value "Class C": valid values are A, B, C`},
+		{"bad mdr class", "version: 1\nproduct:\n  mdr_class: IIB\n", `.mdrgate.yaml:3: product.mdr_class: invalid value "IIB": valid values are I, IIa, IIb, III`},
 		{"bad action", "version: 1\ncontrols:\n  GOV-03:\n    action: skip\n    reason: x\n", `.mdrgate.yaml:4: controls.GOV-03.action: invalid value "skip": valid values are warn, off`},
 		{"action without reason", "version: 1\ncontrols:\n  GOV-03:\n    action: off\n", `.mdrgate.yaml:4: controls.GOV-03: action "off" needs a reason`},
 		{"waiver missing fields", "version: 1\nwaivers:\n  - control: REL-01\n    reason: r\n", ".mdrgate.yaml:3: waivers[0]: missing approved_by, expires"},

@@ -29,7 +29,12 @@ var deniedBuiltins = map[string]bool{
 	"opa.runtime":        true,
 	"rand.intn":          true,
 	"uuid.rfc4122":       true,
-	"trace":              false,
+	// JSON Schema builtins follow file:// $refs: a policy could read local files.
+	"json.match_schema":  true,
+	"json.verify_schema": true,
+	// Certificate chain verification reads the clock.
+	"crypto.x509.parse_and_verify_certificates":              true,
+	"crypto.x509.parse_and_verify_certificates_with_options": true,
 }
 
 // Capabilities returns the sandboxed capabilities policies are compiled with.
@@ -83,12 +88,19 @@ func ParseModules(ms []Module) (map[string]*ast.Module, error) {
 	return parsed, nil
 }
 
-// Compile compiles parsed modules in the sandbox.
-func Compile(parsed map[string]*ast.Module) (*ast.Compiler, error) {
-	c := ast.NewCompiler().
+// NewCompiler returns a compiler configured as evaluation compiles policies: the
+// sandboxed capabilities, Rego v1 and type checking with annotations. The Rego
+// test harness uses it too, so tests run under the same rules as evaluation.
+func NewCompiler() *ast.Compiler {
+	return ast.NewCompiler().
 		WithCapabilities(Capabilities()).
 		WithDefaultRegoVersion(ast.RegoV1).
 		WithUseTypeCheckAnnotations(true)
+}
+
+// Compile compiles parsed modules in the sandbox.
+func Compile(parsed map[string]*ast.Module) (*ast.Compiler, error) {
+	c := NewCompiler()
 	c.Compile(parsed)
 	if c.Failed() {
 		return nil, policyError(c.Errors)
@@ -117,7 +129,10 @@ func New(modules []Module, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, keys := resultsModule(parsed)
+	src, keys, err := resultsModule(parsed)
+	if err != nil {
+		return nil, err
+	}
 	results, err := ast.ParseModuleWithOpts(resultsFile, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
 	if err != nil {
 		return nil, fmt.Errorf("generating the results module: %w", err)
@@ -266,8 +281,13 @@ var resultRules = []string{"deny", "warn", "not_available", "not_applicable"}
 
 // resultsModule writes the results module for the control packages among the
 // modules, and returns the rule name it uses for each package's result rules.
-func resultsModule(parsed map[string]*ast.Module) (string, map[string]map[string]string) {
+//
+// Every result rule must be a set rule (deny contains v if …): a deny written
+// as an object (the Rego v0 form deny[msg] { … } read as v1), a boolean or a
+// constant would otherwise be read as nothing, and the control would pass.
+func resultsModule(parsed map[string]*ast.Module) (string, map[string]map[string]string, error) {
 	rules := map[string]map[string]bool{}
+	var errs []string
 	for _, m := range parsed {
 		pkg := m.Package.Path.String()
 		if pkg != ControlsRoot && !strings.HasPrefix(pkg, ControlsRoot+".") {
@@ -277,8 +297,22 @@ func resultsModule(parsed map[string]*ast.Module) (string, map[string]map[string
 			rules[pkg] = map[string]bool{}
 		}
 		for _, r := range m.Rules {
-			rules[pkg][r.Head.Ref().String()] = true
+			name := r.Head.Ref().String()
+			rules[pkg][name] = true
+			for _, want := range resultRules {
+				if strings.HasPrefix(name, want) && (name == want || strings.HasPrefix(name, want+"[") || strings.HasPrefix(name, want+".")) && (name != want || r.Head.RuleKind() != ast.MultiValue) {
+					loc := ""
+					if r.Location != nil {
+						loc = fmt.Sprintf("%s:%d: ", r.Location.File, r.Location.Row)
+					}
+					errs = append(errs, fmt.Sprintf("%s%s must be a set rule (%s contains {\"msg\": …, \"path\": …, \"line\": …} if { … }): other forms are not read, so the control would pass", loc, want, want))
+				}
+			}
 		}
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return "", nil, &PolicyError{Msg: strings.Join(errs, "\n")}
 	}
 	pkgs := make([]string, 0, len(rules))
 	for p := range rules {
@@ -299,7 +333,7 @@ func resultsModule(parsed map[string]*ast.Module) (string, map[string]map[string
 			fmt.Fprintf(&b, "%s := %s.%s\n", k, pkg, r)
 		}
 	}
-	return b.String(), keys
+	return b.String(), keys, nil
 }
 
 // evalAll evaluates every control in one query; when that fails it falls back to
@@ -371,11 +405,21 @@ func (e *Engine) query(ctx context.Context, ref string, input ast.Value, store s
 }
 
 func extract(m map[string]any) raw {
+	var bad error
 	list := func(k string) []any {
-		l, _ := m[k].([]any)
-		return l
+		switch l := m[k].(type) {
+		case nil:
+			return nil
+		case []any:
+			return l
+		default:
+			bad = fmt.Errorf("%s evaluated to %T, not a set", k, l)
+			return nil
+		}
 	}
-	return raw{deny: list("deny"), warn: list("warn"), notAvailable: list("not_available"), notAppl: list("not_applicable")}
+	r := raw{deny: list("deny"), warn: list("warn"), notAvailable: list("not_available"), notAppl: list("not_applicable")}
+	r.err = bad
+	return r
 }
 
 // policyError formats OPA parse and compile errors with file:row positions.

@@ -385,6 +385,7 @@ func TestProfile(t *testing.T) {
 		{name: "class A warns", iec: "A", mdr: "III", event: "release", gate: false, outcome: result.Warn, adjustments: []string{"TST-06: warns for IEC 62304 class A (gates for C)"}},
 		{name: "MDR class I warns", iec: "C", mdr: "I", event: "release", gate: false, outcome: result.Warn, adjustments: []string{"TST-06: warns for MDR class I (gates for III)"}},
 		{name: "unknown class gates", event: "release", gate: true, outcome: result.Fail, adjustments: []string{}},
+		{name: "unrecognised class gates", iec: "Class A", mdr: "IIB", event: "release", gate: true, outcome: result.Fail, adjustments: []string{}},
 		{name: "other event", iec: "C", event: "pull_request", gate: false, outcome: result.Fail, adjustments: []string{}},
 		{name: "events overridden", iec: "C", event: "pull_request", settings: map[string]engine.Setting{"TST-06": {Events: []string{"pull_request", "release"}}}, gate: true, outcome: result.Fail,
 			adjustments: []string{"TST-06: gates on pull_request, release as configured (metadata: release)"}},
@@ -440,5 +441,42 @@ func TestParamOverridesChecked(t *testing.T) {
 	}
 	if _, err := e.Evaluate(context.Background(), doc, engine.Params{Event: "pull_request", At: at, Settings: map[string]engine.Setting{"TST-01": {Params: map[string]any{"min_components": 3}}}}); err != nil {
 		t.Errorf("a valid override: %v", err)
+	}
+}
+
+// TestResultRulesMustBeSets: a deny written in another form would be read as
+// nothing and pass; it is a policy error naming the file and line.
+func TestResultRulesMustBeSets(t *testing.T) {
+	header := "# METADATA\n# title: t\n# custom:\n#   id: TST-07\n#   type: A\n#   severity: low\n#   refs: {iec81001: [\"8\"]}\n#   evidence: [\"repo\"]\n#   events: [pull_request]\npackage mdrgate.controls.tst07\n\n"
+	for name, rule := range map[string]string{
+		"object (v0 style)": `deny[msg] if { msg := "x" }`,
+		"constant set":      `deny := {"x"}`,
+		"boolean":           `deny := true`,
+		"keyed":             `deny["k"] := "x"`,
+		"warn object":       `warn[msg] if { msg := "x" }`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := engine.New(mods(header + rule + "\n"))
+			if err == nil || !strings.Contains(err.Error(), "test/pa.rego:12: ") || !strings.Contains(err.Error(), "must be a set rule") {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+	if _, err := engine.New(mods(header + `denylist := {"x"}` + "\n" + `deny contains m if { some m in denylist; false }` + "\n")); err != nil {
+		t.Fatalf("a helper rule named denylist: %v", err)
+	}
+}
+
+func TestSandboxLocalFiles(t *testing.T) {
+	header := "# METADATA\n# title: t\n# custom:\n#   id: TST-08\n#   type: A\n#   severity: low\n#   refs: {iec81001: [\"8\"]}\n#   evidence: [\"repo\"]\n#   events: [pull_request]\npackage mdrgate.controls.tst08\n\n"
+	for _, call := range []string{
+		`json.match_schema({}, {"$ref": "file:///etc/hostname"})`,
+		`json.verify_schema({"$ref": "file:///etc/hostname"})`,
+		`crypto.x509.parse_and_verify_certificates("x")`,
+	} {
+		_, err := engine.New(mods(header + "deny contains x if { x := " + call + " }\n"))
+		if err == nil || !strings.Contains(err.Error(), "undefined function") {
+			t.Errorf("%s: err = %v", call, err)
+		}
 	}
 }

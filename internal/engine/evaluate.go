@@ -231,7 +231,8 @@ func gating(c *Control, s Setting, event string, product evidence.Product) (gate
 		if scheme == "mdr" {
 			class, name = product.MDRClass, "MDR class"
 		}
-		if class != "" && !contains(classes, class) {
+		// A class outside the scheme (a typo, or "Class C") gates: the strict choice.
+		if class != "" && contains(ClassSchemes[scheme], class) && !contains(classes, class) {
 			why = append(why, fmt.Sprintf("%s: warns for %s %s (gates for %s)", c.ID, name, class, strings.Join(classes, ", ")))
 			return false, true, why
 		}

@@ -74,6 +74,13 @@ func (e *MetadataError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
 }
 
+// ControlFromAnnotations reads a control's metadata from the package-scope
+// annotations of package pkg (data.mdrgate.controls.…) in file, validating it as
+// the engine does; a problem is a *MetadataError naming the file and line.
+func ControlFromAnnotations(pkg, file string, a *ast.Annotations) (*Control, error) {
+	return controlFromAnnotations(pkg, file, a)
+}
+
 // controlFromAnnotations builds a Control from package-scope annotations.
 func controlFromAnnotations(pkg, file string, a *ast.Annotations) (*Control, error) {
 	line := 0
