@@ -143,11 +143,26 @@ func fromLines(f *source.File, heredoc bool) ([]evidence.FromLine, []evidence.Wa
 		lower := strings.ToLower(fl.Image)
 		fl.Stage = aliases[lower]
 		fl.Scratch = lower == "scratch"
-		fl.DigestPinned = strings.Contains(fl.Image, "@sha256:")
+		fl.DigestPinned = digestPinned(fl.Image)
 		if fl.Alias != "" {
 			aliases[strings.ToLower(fl.Alias)] = true
 		}
 		from = append(from, fl)
 	}
 	return from, warnings, len(heredocs) == 0
+}
+
+// digestPinned reports whether an image reference ends in @sha256: and 64 hex
+// digits; anything else after @sha256: pins nothing.
+func digestPinned(image string) bool {
+	_, d, ok := strings.Cut(image, "@sha256:")
+	if !ok || len(d) != 64 {
+		return false
+	}
+	for _, c := range d {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -210,8 +210,17 @@ func Parse(f *source.File) (evidence.SARIFReport, error) {
 	}
 	rep.Version = version
 
+	// SARIF 2.1.0 §3.14.23: results absent or null means the analysis did not
+	// run; only [] means it ran and found nothing. Read either as a clean scan
+	// and a broken pipeline would pass.
+	if len(*doc.Runs) == 0 {
+		return rep, errorAt(f, path{"runs"}, "the log has no runs: no analysis is recorded (a clean scan still has a run with \"results\": [])")
+	}
 	total := 0
-	for _, r := range *doc.Runs {
+	for i, r := range *doc.Runs {
+		if r.Results == nil {
+			return rep, errorAt(f, path{"runs", i}, "run has no results array: SARIF says the analysis did not run (a clean scan has \"results\": [])")
+		}
 		total += len(r.Results)
 	}
 	rep.Results = make([]evidence.SARIFResult, 0, total)

@@ -286,7 +286,7 @@ func TestBaseIDs(t *testing.T) {
 	 {"ruleId":"R","message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"index":0}}}]},
 	 {"ruleId":"R","message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"index":5}}}]},
 	 {"ruleId":"R","message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"y.c","uriBaseId":"LOOP"}}}]}
-	]},{"tool":{"driver":{"name":"A"}},"results":[]},{"tool":{"driver":{"name":"T"}}}]}`)
+	]},{"tool":{"driver":{"name":"A"}},"results":[]},{"tool":{"driver":{"name":"T"}},"results":[]}]}`)
 	rep := parse(t, data)
 	got := []string{}
 	for _, r := range rep.Results {
@@ -303,12 +303,12 @@ func TestBaseIDs(t *testing.T) {
 
 // TestEmptySlices checks that an empty log marshals with [] rather than null.
 func TestEmptySlices(t *testing.T) {
-	rep := parse(t, []byte(`{"version":"2.1.0","runs":[]}`))
+	rep := parse(t, []byte(`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"T"}},"results":[]}]}`))
 	b, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), `"tools":[]`) || !strings.Contains(string(b), `"results":[]`) {
+	if !strings.Contains(string(b), `"tools":["T"]`) || !strings.Contains(string(b), `"results":[]`) {
 		t.Errorf("marshalled = %s", b)
 	}
 	rep = parse(t, doc(``, `{"ruleId":"R","message":{"text":"m"}}`))
@@ -363,7 +363,10 @@ func TestHostile(t *testing.T) {
 		{"no tool", "{\"version\":\"2.1.0\",\"runs\":[\n{\"results\":[]}]}", "runs[0]: run has no tool.driver.name", 2},
 		{"no driver name", `{"version":"2.1.0","runs":[{"tool":{"driver":{}},"results":[]}]}`, "runs[0]: run has no tool.driver.name", 1},
 		{"null result", "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"T\"}},\"results\":[{},\n null]}]}", "runs[0].results[1]: expected a result object, found JSON null", 2},
-		{"null run", `{"version":"2.1.0","runs":[null]}`, "runs[0]: run has no tool.driver.name", 1},
+		{"null run", `{"version":"2.1.0","runs":[null]}`, "runs[0]: run has no results array", 1},
+		{"no runs", `{"version":"2.1.0","runs":[]}`, "runs: the log has no runs", 1},
+		{"results null", `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"T"}},"results":null}]}`, "runs[0]: run has no results array: SARIF says the analysis did not run", 1},
+		{"results absent", `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"T"}}}]}`, "runs[0]: run has no results array", 1},
 		{"trailing data", `{"version":"2.1.0","runs":[]} {"x":1}`, "invalid JSON: unexpected data after the JSON document", 1},
 		{"trailing garbage", `{"version":"2.1.0","runs":[]} x`, "invalid JSON", 1},
 	}

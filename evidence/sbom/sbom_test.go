@@ -558,3 +558,26 @@ func TestSubjectAndDirect(t *testing.T) {
 		})
 	}
 }
+
+// TestSPDXNoAssertionVersion: NOASSERTION is no version, so REL-01's NTIA check
+// sees the element missing rather than a version called "NOASSERTION".
+func TestSPDXNoAssertionVersion(t *testing.T) {
+	doc := `{"spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": "x",
+ "documentNamespace": "https://example.com/x", "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Tool: t"]},
+ "packages": [{"SPDXID": "SPDXRef-a", "name": "zlib", "versionInfo": "NOASSERTION", "downloadLocation": "NOASSERTION"},
+              {"SPDXID": "SPDXRef-b", "name": "openssl", "versionInfo": "NONE", "downloadLocation": "NOASSERTION"}]}`
+	s, err := sbom.Parse(source.New("x.spdx.json", []byte(doc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range append(s.Components, func() []evidence.Component {
+		if s.Subject != nil {
+			return []evidence.Component{*s.Subject}
+		}
+		return nil
+	}()...) {
+		if c.Version != "" {
+			t.Errorf("%s: version %q, want empty", c.Name, c.Version)
+		}
+	}
+}

@@ -318,6 +318,9 @@ func spdxComponent(p *v2_3.Package) evidence.Component {
 	c.Type = strings.ToLower(p.PrimaryPackagePurpose)
 	c.Name = p.PackageName
 	c.Version = p.PackageVersion
+	if v := strings.TrimSpace(c.Version); v == "NOASSERTION" || v == "NONE" {
+		c.Version = "" // no version stated: the NTIA minimum element is missing
+	}
 	for _, r := range p.PackageExternalReferences {
 		if r == nil {
 			continue

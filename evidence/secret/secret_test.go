@@ -302,8 +302,8 @@ func TestRedactUnknownAndMisspelledFields(t *testing.T) {
 		},
 		{
 			name:  "trufflehog",
-			input: "{\"DetectorName\":\"AWS\",\"Raw\":\"" + marker + "\",\"raw\":{\"x\":[\"" + marker + "\"]},\"Verified\":false,\"NewField\":42}\r\n\r\n{\"DetectorName\":\"URI\",\"SourceMetadata\":{\"Data\":{\"Filesystem\":{\"file\":\"x\",\"line\":1}}}}",
-			want:  "{\"DetectorName\":\"AWS\",\"Raw\":\"REDACTED\",\"raw\":\"REDACTED\",\"Verified\":false,\"NewField\":\"REDACTED\"}\n{\"DetectorName\":\"URI\",\"SourceMetadata\":{\"Data\":{\"Filesystem\":{\"file\":\"x\",\"line\":1}}}}\n",
+			input: "{\"DetectorName\":\"AWS\",\"Raw\":\"" + marker + "\",\"rawExtra\":{\"x\":[\"" + marker + "\"]},\"Verified\":false,\"NewField\":42}\r\n\r\n{\"DetectorName\":\"URI\",\"SourceMetadata\":{\"Data\":{\"Filesystem\":{\"file\":\"x\",\"line\":1}}}}",
+			want:  "{\"DetectorName\":\"AWS\",\"Raw\":\"REDACTED\",\"rawExtra\":\"REDACTED\",\"Verified\":false,\"NewField\":\"REDACTED\"}\n{\"DetectorName\":\"URI\",\"SourceMetadata\":{\"Data\":{\"Filesystem\":{\"file\":\"x\",\"line\":1}}}}\n",
 		},
 		{name: "empty gitleaks", input: "[]", want: "[]\n"},
 		{name: "empty trufflehog", input: "", want: ""},

@@ -153,11 +153,17 @@ func (f *File) CheckUTF8() error {
 	return nil
 }
 
-// CheckJSONDepth returns an error where JSON nesting exceeds MaxJSONDepth. It
-// scans bytes, skipping strings, so it works before decoding.
+// CheckJSONDepth returns an error where JSON nesting exceeds MaxJSONDepth, or
+// where a top-level object repeats a key. It scans bytes, skipping strings, so
+// it works before decoding. A repeated key matters because encoding/json keeps
+// the last of them, matching names without regard to case: a report ending in
+// a second "matches": [] would otherwise silently lose every finding.
+// Each top-level value of a JSON-lines file is checked on its own.
 func (f *File) CheckJSONDepth() error {
 	depth := 0
 	inString, escaped := false, false
+	start := 0
+	var keys map[string]int // lower-cased top-level key → offset of its first use
 	for i, c := range f.Data {
 		if inString {
 			switch {
@@ -167,14 +173,31 @@ func (f *File) CheckJSONDepth() error {
 				escaped = true
 			case c == '"':
 				inString = false
+				if depth == 1 && keys != nil && isKey(f.Data, i+1) {
+					var k string
+					if json.Unmarshal(f.Data[start:i+1], &k) == nil {
+						lk := strings.ToLower(k)
+						if _, dup := keys[lk]; dup {
+							return f.ErrorAt(int64(start), "duplicate key %q in the top-level object: a JSON reader keeps only one of them (names are matched regardless of case)", k)
+						}
+						keys[lk] = start
+					}
+				}
 			}
 			continue
 		}
 		switch c {
 		case '"':
 			inString = true
+			start = i
 		case '{', '[':
 			depth++
+			if depth == 1 {
+				keys = nil
+				if c == '{' {
+					keys = map[string]int{}
+				}
+			}
 			if depth > MaxJSONDepth {
 				return f.ErrorAt(int64(i), "JSON nested deeper than %d levels", MaxJSONDepth)
 			}
@@ -183,6 +206,21 @@ func (f *File) CheckJSONDepth() error {
 		}
 	}
 	return nil
+}
+
+// isKey reports whether the string that ended just before offset i is an
+// object key: the next non-space byte is a colon.
+func isKey(data []byte, i int) bool {
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case ':':
+			return true
+		}
+		return false
+	}
+	return false
 }
 
 // DecodeJSON decodes the file's JSON into v after checking UTF-8 and nesting depth.

@@ -24,6 +24,9 @@ func TestDecodeJSONErrors(t *testing.T) {
 		{"utf8", "{\"name\": \"\xff\"}", "f.json:1:11: invalid UTF-8 byte 0xff"},
 		{"deep", strings.Repeat("[", 100000), "f.json:1:513: JSON nested deeper than 512 levels"},
 		{"empty", "", "f.json:1:1: invalid JSON: unexpected end of file"},
+		{"duplicate key", `{"name": "a", "version": "1", "name": "b"}`, `f.json:1:31: duplicate key "name" in the top-level object`},
+		{"duplicate key other case", `{"name": "a", "Name": "b"}`, `f.json:1:15: duplicate key "Name" in the top-level object`},
+		{"duplicate escaped key", `{"name": "a", "\u006eame": "b"}`, `f.json:1:15: duplicate key "name"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -34,6 +37,19 @@ func TestDecodeJSONErrors(t *testing.T) {
 				t.Fatalf("err = %v, want prefix %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestRepeatedKeysAllowedWhereHarmless(t *testing.T) {
+	for _, in := range []string{
+		`{"a": {"x": 1}, "b": {"x": 2}}`,
+		"{\"a\": 1}\n{\"a\": 2}\n",
+		`[{"a": 1}, {"a": 2}]`,
+		`{"a": "x:y", "b": ["a", "a"]}`,
+	} {
+		if err := source.New("f.json", []byte(in)).CheckJSONDepth(); err != nil {
+			t.Errorf("%s: %v", in, err)
+		}
 	}
 }
 

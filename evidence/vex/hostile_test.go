@@ -48,6 +48,8 @@ func TestParseRejects(t *testing.T) {
 <bom xmlns="http://cyclonedx.org/schema/bom/1.5"><vulnerabilities><vulnerability><id>&xxe;</id></vulnerability></vulnerabilities></bom>`, 2, "DOCTYPE"},
 		{"undefined entity", `<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><vulnerabilities><vulnerability><id>&xxe;</id></vulnerability></vulnerabilities></bom>`, 1, "invalid XML"},
 		{"trailing data", openVEXHead + `"statements":[]} {}`, 1, "after the JSON document"},
+		{"statement without products", openVEXHead + `"statements":[{"vulnerability":{"name":"CVE-2024-1"},"status":"not_affected","justification":"component_not_present"}]}`, 1, "statements[0]: the statement names no products"},
+		{"misspelt products", openVEXHead + `"statements":[{"vulnerability":{"name":"CVE-2024-1"},"product":[{"@id":"pkg:pypi/x"}],"status":"not_affected","justification":"component_not_present"}]}`, 1, "the statement names no products"},
 
 		// Documents of another kind, or of no kind.
 		{"sarif", `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[]}`, 1, "not a VEX document (it looks like a SARIF log): expected OpenVEX JSON"},

@@ -107,6 +107,11 @@ func openVEXStatementOf(f *source.File, st openVEXStatement, i int) (evidence.VE
 		return s, f.ErrorAt(valueOffset(f.Data, at()...), "%s: expected vulnerability.name (or @id) naming the vulnerability, found none", pathString(at()...))
 	}
 
+	// OpenVEX requires products. A statement without them would otherwise read
+	// as applying to everything, and a misspelt "products" key would make it so.
+	if len(st.Products) == 0 {
+		return s, f.ErrorAt(valueOffset(f.Data, at()...), "%s: the statement names no products: a VEX statement must list the products it covers (\"products\": [...])", pathString(at()...))
+	}
 	for j, raw := range st.Products {
 		id, subs, err := openVEXComponentOf(f, raw, true, at("products", j)...)
 		if err != nil {
