@@ -124,6 +124,16 @@ deny contains lib.violation(sprintf("%s: the subject has no %s", [sb.path, field
 	not lib.non_empty_string(object.get(sb.subject, field, ""))
 }
 
+# An SBOM that lists no software (a misspelt components key, a generator that
+# failed) evidences nothing about the release.
+deny contains lib.violation(
+	sprintf("%s lists no components: an SBOM must list the software the product contains", [sb.path]),
+	sb.path, 0,
+) if {
+	some sb in _sboms
+	count(_components(sb)) == 0
+}
+
 deny contains lib.violation(
 	sprintf("%s has no dependency graph: record the dependencies between the subject and its components", [sb.path]),
 	sb.path, 0,

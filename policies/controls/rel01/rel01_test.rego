@@ -102,6 +102,12 @@ test_fail_document_elements if {
 	}
 }
 
+test_fail_no_components if {
+	_t_msgs(_t_in([_t_set(_t_sbom, "components", [])])) == {"build/sbom.cdx.json lists no components: an SBOM must list the software the product contains"}
+	only_files := _t_set(_t_sbom, "components", [object.union(_t_comp("a.bin", "1"), {"type": "file"})])
+	"build/sbom.cdx.json lists no components: an SBOM must list the software the product contains" in _t_msgs(_t_in([only_files]))
+}
+
 test_fail_no_subject if {
 	_t_msgs(_t_in([_t_set(_t_sbom, "subject", null)])) == {"build/sbom.cdx.json has no subject: describe the product in metadata.component (CycloneDX) or documentDescribes (SPDX)"}
 }

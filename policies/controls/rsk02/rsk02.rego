@@ -244,3 +244,13 @@ not_available contains sprintf("git history is not available: cannot check the t
 	input.repo
 	not input.repo.git
 }
+
+# A threat-model document whose front matter cannot be read may declare threats
+# that are then neither checked here nor asked for tests by VER-01.
+deny contains lib.violation(
+	sprintf("%s: %s: its threats cannot be read", [d.path, lib.front_matter_problem(d)]),
+	d.path, 0,
+) if {
+	some d in lib.docs_under(_dir)
+	lib.non_empty_string(object.get(d, "front_matter_error", ""))
+}

@@ -127,3 +127,14 @@ test_not_available_without_repo_evidence if {
 	"repo" in entry.annotations.custom.evidence
 	count(not_available) == 0 with input as {"build": {}}
 }
+
+test_fail_second_threat_model_document_unreadable if {
+	broken := {"path": "docs/security/threat-model/wifi.md", "front_matter": null, "front_matter_error": "line 2: did not find expected key", "headings": [], "text": ""}
+	inp := {"repo": {
+		"git": _t_git,
+		"files": [{"path": _t_p, "size": 10}, {"path": broken.path, "size": 10}],
+		"documents": [{"path": _t_p, "front_matter": _t_fm, "headings": [], "text": "x"}, broken],
+	}}
+	vs := deny with input as inp
+	{v.msg | some v in vs} == {"docs/security/threat-model/wifi.md: front matter could not be read: line 2: did not find expected key: its threats cannot be read"}
+}

@@ -171,7 +171,7 @@ deny contains lib.violation(
 
 _privileged_triggers := {"pull_request_target", "workflow_run"}
 
-_untrusted_ref_re := `github\.event\.pull_request|github\.event\.workflow_run|head_ref`
+_untrusted_ref_re := `github\.event\.pull_request|github\.event\.workflow_run|github\.event\.number|head_ref|refs/pull/`
 
 deny contains lib.violation(
 	sprintf("%s: job %s checks out untrusted code (ref: %s) in a workflow triggered by %s: the checked-out code runs with the base repository's token and secrets", [
@@ -190,7 +190,7 @@ deny contains lib.violation(
 }
 
 # Scorecard's untrusted contexts (checks/raw/dangerous_workflow.go).
-_untrusted_context_re := `(issue\.title|issue\.body|pull_request\.title|pull_request\.body|comment\.body|review\.body|review_comment\.body|pages.*\.page_name|commits.*\.message|head_commit\.message|head_commit\.author\.email|head_commit\.author\.name|commits.*\.author\.email|commits.*\.author\.name|pull_request\.head\.ref|pull_request\.head\.label|pull_request\.head\.repo\.default_branch)`
+_untrusted_context_re := `(discussion\.title|discussion\.body|workflow_run\.head_branch|workflow_run\.head_commit\.message|issue\.title|issue\.body|pull_request\.title|pull_request\.body|comment\.body|review\.body|review_comment\.body|pages.*\.page_name|commits.*\.message|head_commit\.message|head_commit\.author\.email|head_commit\.author\.name|commits.*\.author\.email|commits.*\.author\.name|pull_request\.head\.ref|pull_request\.head\.label|pull_request\.head\.repo\.default_branch)`
 
 _untrusted_expression(e) if contains(e, "github.head_ref")
 
@@ -200,16 +200,22 @@ _untrusted_expression(e) if {
 }
 
 deny contains lib.violation(
-	sprintf("%s: job %s step %s interpolates %s into a run: script: an attacker controls that text; pass it through an env variable instead", [wf.path, job.id, _step_name(i, step), expr]),
+	sprintf("%s: job %s step %s interpolates %s into a %s: an attacker controls that text; pass it through an env variable instead", [wf.path, job.id, _step_name(i, step), expr, where]),
 	wf.path, step.line,
 ) if {
 	some wf in _workflows
 	some job in wf.jobs
 	some i, step in job.steps
-	run := object.get(step, "run", "")
-	some expr in regex.find_n(`\$\{\{(?s:.*?)\}\}`, run, -1)
+	some [where, script] in _scripts(step)
+	some expr in regex.find_n(`\$\{\{(?s:.*?)\}\}`, script, -1)
 	_untrusted_expression(expr)
 }
+
+# _scripts are the texts of a step that run as code: run, and the script input
+# of actions/github-script.
+_scripts(step) := [["run: script", object.get(step, "run", "")]] if {
+	not contains(object.get(step, ["uses", "raw"], ""), "actions/github-script")
+} else := [["run: script", object.get(step, "run", "")], ["github-script script", object.get(step, ["with", "script"], "")]]
 
 # Release jobs.
 

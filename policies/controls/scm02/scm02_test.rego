@@ -134,3 +134,22 @@ test_not_available_without_workflows if {
 	"repo.workflows" in entry.annotations.custom.evidence
 	count(deny) == 0 with input as {"repo": {"files": [], "documents": []}}
 }
+
+test_fail_pull_request_target_checkout_of_merge_ref if {
+	checkout := object.union(_t_checkout, {"with": {"ref": "refs/pull/${{ github.event.number }}/merge"}})
+	wf := _t_set(_t_set(_t_wf, "triggers", ["pull_request_target"]), "jobs", [_t_set(_t_build, "steps", [checkout])])
+	count(_t_deny([wf])) == 1
+}
+
+test_fail_github_script_injection if {
+	sha := "60a0d83039c74a4aee543508d2ffcb1c3799cdea"
+	step := {"name": "Comment", "line": 30, "uses": {"raw": concat("", ["actions/github-script@", sha]), "kind": "action", "ref": sha, "pinned": true, "line": 31}, "with": {"script": "console.log(\"${{ github.event.pull_request.title }}\")"}}
+	wf := _t_set(_t_wf, "jobs", [_t_set(_t_build, "steps", [step])])
+	_t_deny([wf]) == {{"msg": ".github/workflows/ci.yml: job build step \"Comment\" interpolates ${{ github.event.pull_request.title }} into a github-script script: an attacker controls that text; pass it through an env variable instead", "path": ".github/workflows/ci.yml", "line": 30}}
+}
+
+test_fail_discussion_title_injection if {
+	step := {"name": "Echo", "line": 22, "run": "echo \"${{ github.event.discussion.title }}\""}
+	wf := _t_set(_t_wf, "jobs", [_t_set(_t_build, "steps", [step])])
+	count(_t_deny([wf])) == 1
+}

@@ -114,6 +114,29 @@ deny contains lib.violation(
 	not r.id in _passing_ids
 }
 
+# A security document whose front matter cannot be read hides the threats or
+# requirements it may declare: they would never be asked for a test.
+deny contains lib.violation(
+	sprintf("%s: %s: the threats or security requirements it declares cannot be read, so their tests cannot be checked", [d.path, lib.front_matter_problem(d)]),
+	d.path, 0,
+) if {
+	some d in object.get(input, ["repo", "documents"], [])
+	_security_document(d)
+	lib.non_empty_string(object.get(d, "front_matter_error", ""))
+}
+
+_security_document(d) if startswith(d.path, "docs/security/")
+
+_security_document(d) if startswith(d.path, "requirements/")
+
+deny contains lib.violation(
+	"no security requirement is declared (security_requirements in a document's front matter, or requirements/*.yaml entries tagged security): there is nothing to show as tested",
+	"", 0,
+) if {
+	input.repo
+	count(lib.security_requirements) == 0
+}
+
 not_available contains "repository evidence is not available: cannot check that every threat and security requirement has a passing test" if {
 	not input.repo
 }

@@ -93,3 +93,17 @@ test_not_available_without_repo_evidence if {
 	not_available == {"repository evidence is not available: cannot check that every threat and security requirement has a passing test"} with input as inp
 	count(deny) == 0 with input as inp
 }
+
+test_fail_security_document_front_matter_unreadable if {
+	broken := {"path": "docs/security/wifi-requirements.md", "front_matter": null, "front_matter_error": "line 3: mapping values are not allowed in this context"}
+	inp := object.union(_t_in(_t_cases), {"repo": object.union(_t_repo, {"documents": array.concat(_t_repo.documents, [broken])})})
+	vs := deny with input as inp
+	{v.msg | some v in vs} == {"docs/security/wifi-requirements.md: front matter could not be read: line 3: mapping values are not allowed in this context: the threats or security requirements it declares cannot be read, so their tests cannot be checked"}
+}
+
+test_fail_no_security_requirement_declared if {
+	docs := [d | some d in _t_repo.documents; d.path == "docs/security/threat-model/threat-model.md"]
+	inp := object.union(_t_in(_t_cases), {"repo": object.union(_t_repo, {"documents": docs})})
+	vs := deny with input as inp
+	"no security requirement is declared (security_requirements in a document's front matter, or requirements/*.yaml entries tagged security): there is nothing to show as tested" in {v.msg | some v in vs}
+}

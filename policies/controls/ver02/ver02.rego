@@ -83,8 +83,8 @@ _products(s) := object.get(s, "products", [])
 
 _subcomponents(s) := object.get(s, "subcomponents", [])
 
-_applies(s, _) if count(_products(s)) + count(_subcomponents(s)) == 0
-
+# A statement applies to the products it names; one that names none applies to
+# nothing (it never stands in for a triage of every package).
 _applies(s, f) if {
 	purl := object.get(f, ["package", "purl"], "")
 	purl != ""
@@ -99,18 +99,51 @@ _applies(s, _) if {
 	lib.purl_matches(p, subject)
 }
 
-_matching(f) := [s |
+# _matching are the statements about a finding, each with the status it gives
+# the finding's version.
+_matching(f) := [object.union(s, {"status": _status_for(s, f)}) |
 	some s in _statements
 	count(_vuln_ids(f) & _stmt_ids(s)) > 0
 	_applies(s, f)
+	_version_ok(s, f)
 ]
+
+_versions(s) := object.get(s, "versions", [])
+
+_finding_version(f) := object.get(f, ["package", "version"], "")
+
+# A statement that lists versions covers a finding only through an entry naming
+# the finding's version exactly. Ranges (vers:) are not evaluated here, so a
+# finding only a range would cover stays uncovered: the strict choice.
+_version_ok(s, _) if count(_versions(s)) == 0
+
+_version_ok(s, f) if {
+	some v in _versions(s)
+	lib.non_empty_string(object.get(v, "version", ""))
+	v.version == _finding_version(f)
+}
+
+# The version entry's own status wins: CycloneDX "affected" or "unknown" for
+# the scanned version is affected, whatever the analysis state says.
+_status_for(s, f) := "affected" if {
+	some v in _versions(s)
+	object.get(v, "version", "") == _finding_version(f)
+	object.get(v, "status", "") in {"affected", "unknown"}
+} else := object.get(s, "status", "")
 
 _time(s) := lib.parse_date_ns(s.timestamp) if lib.is_date(object.get(s, "timestamp", ""))
 
 else := 0
 
-# _effective are the newest of the statements that match a finding.
-_effective(f) := [s |
+# _effective are the newest of the statements that match a finding. When
+# matching statements disagree and one of them has no timestamp, no order can
+# be trusted: all of them count, so the most severe status decides.
+_effective(f) := ms if {
+	ms := _matching(f)
+	some m in ms
+	_time(m) == 0
+	count({x.status | some x in ms}) > 1
+} else := [s |
 	ms := _matching(f)
 	count(ms) > 0
 	newest := max([_time(m) | some m in ms])

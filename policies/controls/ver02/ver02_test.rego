@@ -57,8 +57,6 @@ test_pass_matching_variants if {
 	count(_t_deny([_t_high], [s1])) == 0
 	s2 := object.union(_t_stmt, {"vulnerability": "OSV-1", "aliases": ["CVE-2024-99001"]})
 	count(_t_deny([_t_high], [s2])) == 0
-	s3 := _t_set(_t_set(_t_stmt, "products", []), "subcomponents", [])
-	count(_t_deny([_t_high], [s3])) == 0
 	s4 := _t_set(_t_stmt, "subcomponents", [])
 	count(_t_deny([_t_high], [s4])) == 0
 	s5 := _t_set(_t_set(_t_stmt, "products", ["pkg:pypi/pyserial@3.5?arch=any"]), "subcomponents", [])
@@ -67,6 +65,34 @@ test_pass_matching_variants if {
 
 test_fail_high_without_vex if {
 	_t_deny([_t_high, _t_low], []) == {{"msg": "GHSA-8q59-q68h-6hv4 (high, CVSS 7.8) in pkg:pypi/pyserial@3.5 has no VEX statement: triage it and record its status in a VEX document", "path": "build/grype.json", "line": 0}}
+}
+
+test_fail_statement_without_products_covers_nothing if {
+	s := _t_set(_t_set(_t_stmt, "products", []), "subcomponents", [])
+	count(_t_deny([_t_high], [s])) == 1
+}
+
+test_pass_version_entry_matches if {
+	s := object.union(_t_stmt, {"versions": [{"product": "", "version": "3.5", "range": "", "status": "unaffected"}]})
+	count(_t_deny([_t_high], [s])) == 0
+}
+
+test_fail_version_entry_says_affected if {
+	# the analysis says not_affected, the entry for the scanned version says affected
+	s := object.union(_t_stmt, {"versions": [{"product": "", "version": "3.5", "range": "", "status": "affected"}]})
+	count(_t_deny([_t_high], [s])) == 1
+}
+
+test_fail_only_a_range_covers_the_version if {
+	# vers: ranges are not evaluated: the finding stays uncovered
+	s := object.union(_t_stmt, {"versions": [{"product": "", "version": "", "range": "vers:pypi/<4.0", "status": "unaffected"}]})
+	count(_t_deny([_t_high], [s])) == 1
+}
+
+test_fail_undated_affected_against_dated_not_affected if {
+	dated := object.union(_t_stmt, {"timestamp": "2026-10-01T00:00:00Z"})
+	undated := object.union(object.remove(_t_stmt, ["timestamp"]), {"status": "affected", "action": "", "impact": ""})
+	count(_t_deny([_t_high], [dated, undated])) == 1
 }
 
 test_fail_statement_for_another_package_or_vulnerability if {
