@@ -480,3 +480,24 @@ func TestSandboxLocalFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestUnavailableAreaGivesItsReason(t *testing.T) {
+	ghControl := "# METADATA\n# title: t\n# custom:\n#   id: TST-10\n#   type: A\n#   severity: low\n#   refs: {iec81001: [\"8\"]}\n#   evidence: [\"github.branch_protection.available\"]\n#   events: [pull_request]\npackage mdrgate.controls.tst10\n\ndeny contains \"x\" if false\n"
+	e := newEngine(t, ghControl)
+	doc := docWith()
+	r, err := e.Evaluate(context.Background(), doc, engine.Params{Event: "pull_request", At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := control(t, r, "TST-10"); c.Outcome != result.NotAvailable || !strings.Contains(strings.Join(c.Reasons, ""), "GitHub API evidence was not collected") {
+		t.Errorf("no GitHub section: %s %q", c.Outcome, c.Reasons)
+	}
+	doc.GitHub = &evidence.GitHub{BranchProtection: evidence.GHProtection{Area: evidence.Area{Reason: "403 Resource not accessible by integration (needs administration: read)"}}}
+	r, err = e.Evaluate(context.Background(), doc, engine.Params{Event: "pull_request", At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := control(t, r, "TST-10"); c.Outcome != result.NotAvailable || c.Reasons[0] != "github.branch_protection could not be read: 403 Resource not accessible by integration (needs administration: read)" {
+		t.Errorf("403: %s %q", c.Outcome, c.Reasons)
+	}
+}

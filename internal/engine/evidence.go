@@ -44,6 +44,8 @@ func missingEvidence(input ast.Value, paths []string) []string {
 			}
 			if h, ok := evidenceHints[alt]; ok {
 				reasons = append(reasons, h)
+			} else if r := areaReason(input, alt); r != "" {
+				reasons = append(reasons, r)
 			} else {
 				reasons = append(reasons, fmt.Sprintf("no evidence at input.%s", alt))
 			}
@@ -53,6 +55,28 @@ func missingEvidence(input ast.Value, paths []string) []string {
 		}
 	}
 	return out
+}
+
+// areaReason explains an absent "<area>.available" evidence path with the
+// area's recorded reason (a GitHub API area that answered 403, say).
+func areaReason(input ast.Value, path string) string {
+	area, ok := strings.CutSuffix(path, ".available")
+	if !ok {
+		return ""
+	}
+	v := find(input, area)
+	if v == nil {
+		if strings.HasPrefix(path, "github.") {
+			return evidenceHints["github"] + ": set a token (GITHUB_TOKEN or --github-token) and the repository"
+		}
+		return ""
+	}
+	if obj, ok := v.(ast.Object); ok {
+		if r := stringField(obj, "reason"); r != "" {
+			return fmt.Sprintf("%s could not be read: %s", area, r)
+		}
+	}
+	return fmt.Sprintf("%s could not be read", area)
 }
 
 func find(input ast.Value, path string) ast.Value {
