@@ -10,18 +10,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/storage"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
-	"github.com/open-policy-agent/opa/v1/tester"
 
+	"github.com/mdrgate/mdrgate/internal/catalog"
 	"github.com/mdrgate/mdrgate/policies"
 )
-
-// harnessTime is the evaluation time the Rego tests run at, as the README says.
-var harnessTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // control is one control module with its package-scope metadata.
 type control struct {
@@ -262,75 +256,40 @@ func TestPolicyCalls(t *testing.T) {
 	}
 }
 
-// TestRego runs every Rego test with the harness data the README describes.
+// TestRego runs every Rego test with the harness data the README describes, under
+// the sandbox evaluation uses (catalog.RunTests, as `mdrgate policy test` does).
 func TestRego(t *testing.T) {
-	ctx := context.Background()
-	modules := loadModules(t)
-	cs := controls(t, modules)
-
-	params := map[string]any{}
-	for _, c := range cs {
-		params[c.id] = c.params
+	mods, err := catalog.BuiltinModules()
+	if err != nil {
+		t.Fatal(err)
 	}
-	store := inmem.NewFromObject(map[string]any{
-		"mdrgate": map[string]any{
-			"runtime": map[string]any{
-				"params":  params,
-				"event":   "pull_request",
-				"time_ns": harnessTime.UnixNano(),
-			},
-		},
-	})
-	txn := storage.NewTransactionOrDie(ctx, store)
-	defer store.Abort(ctx, txn)
-
-	compiler := ast.NewCompiler().
-		WithCapabilities(ast.CapabilitiesForThisVersion()).
-		WithDefaultRegoVersion(ast.RegoV1).
-		WithStrict(true)
-	runner := tester.NewRunner().
-		SetCompiler(compiler).
-		SetDefaultRegoVersion(ast.RegoV1).
-		SetStore(store).
-		SetModules(modules).
-		RaiseBuiltinErrors(true).
-		SetTimeout(time.Minute)
-	ch, err := runner.RunTests(ctx, txn)
+	run, err := catalog.RunTests(context.Background(), mods, true)
 	if err != nil {
 		t.Fatalf("compiling policies: %v", err)
 	}
-
-	testsByPkg := map[string][]string{}
-	var total, failed int
-	for r := range ch {
-		total++
-		pkg := strings.TrimPrefix(r.Package, "data.")
-		testsByPkg[pkg] = append(testsByPkg[pkg], r.Name)
-		switch {
-		case r.Error != nil:
-			failed++
-			t.Errorf("%s.%s: error: %v", pkg, r.Name, r.Error)
-		case r.Fail:
-			failed++
-			t.Errorf("%s.%s: FAIL (%s)", pkg, r.Name, r.Location)
-		case r.Skip:
-			t.Errorf("%s.%s: skipped; every Rego test must run", pkg, r.Name)
+	for _, r := range run.Results {
+		switch r.Outcome {
+		case "error":
+			t.Errorf("%s.%s: error: %s", r.Package, r.Name, r.Err)
+		case "fail":
+			t.Errorf("%s.%s: FAIL (%s)", r.Package, r.Name, r.Where())
+		case "skip":
+			t.Errorf("%s.%s: skipped; every Rego test must run", r.Package, r.Name)
 		}
 	}
-	if total == 0 {
+	if len(run.Results) == 0 {
 		t.Fatal("no Rego tests ran")
 	}
-
-	for _, c := range cs {
-		names := testsByPkg[c.pkg]
+	for _, c := range run.Controls {
+		names := run.TestsOf(c)
 		if len(names) < 3 {
-			t.Errorf("%s (%s) has %d tests, want at least 3", c.id, c.pkg, len(names))
+			t.Errorf("%s (%s) has %d tests, want at least 3", c.ID, c.Package, len(names))
 		}
 		for _, kind := range []string{"pass", "fail", "not_available"} {
 			if !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, kind) }) {
-				t.Errorf("%s (%s) has no test with %q in its name", c.id, c.pkg, kind)
+				t.Errorf("%s (%s) has no test with %q in its name", c.ID, c.Package, kind)
 			}
 		}
 	}
-	t.Logf("ran %d Rego tests (%d failed) over %d controls", total, failed, len(cs))
+	t.Logf("ran %d Rego tests (%d failed) over %d controls", len(run.Results), run.Failed(), len(run.Controls))
 }

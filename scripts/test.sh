@@ -14,6 +14,7 @@ fi
 # and review tests add the docker-registry and chromium packages here.
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
@@ -23,6 +24,34 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# The release-integrity end-to-end tests use a real registry (Debian's
+# docker-registry 2.8) on 127.0.0.1:5000, with a temporary configuration and
+# storage, stopped when this script exits. MDRGATE_TEST_REGISTRY tells the tests
+# where it is.
+if ! (exec 3<>/dev/tcp/127.0.0.1/5000) 2>/dev/null; then
+  regdir=$(mktemp -d)
+  cat >"$regdir/config.yml" <<YAML
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $regdir/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:5000
+YAML
+  /usr/bin/docker-registry serve "$regdir/config.yml" >"$regdir/registry.log" 2>&1 &
+  regpid=$!
+  trap 'kill $regpid 2>/dev/null; rm -rf "$regdir"' EXIT
+  for _ in $(seq 1 50); do
+    (exec 3<>/dev/tcp/127.0.0.1/5000) 2>/dev/null && break
+    sleep 0.1
+  done
+fi
+export MDRGATE_TEST_REGISTRY=127.0.0.1:5000
+
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*'))
 if [ -n "$unformatted" ]; then
   echo "test.sh: gofmt would change:" >&2
@@ -30,4 +59,4 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
-go test -count=1 ./...
+go test -count=1 -timeout 45m ./...

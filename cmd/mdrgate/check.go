@@ -1,16 +1,22 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mdrgate/mdrgate/action"
 	"github.com/mdrgate/mdrgate/evidence"
 	"github.com/mdrgate/mdrgate/evidence/collect"
 	"github.com/mdrgate/mdrgate/internal/check"
+	"github.com/mdrgate/mdrgate/internal/config"
 	"github.com/mdrgate/mdrgate/internal/report"
+	"github.com/mdrgate/mdrgate/internal/result"
+	"github.com/mdrgate/mdrgate/internal/verify"
 )
 
 // commonFlags are the flags check and collect share.
@@ -18,6 +24,7 @@ type commonFlags struct {
 	config   string
 	evidence []string
 	event    string
+	github   check.GitHubOptions
 }
 
 func (c *commonFlags) register(cmd *cobra.Command) {
@@ -25,10 +32,13 @@ func (c *commonFlags) register(cmd *cobra.Command) {
 	f.StringVarP(&c.config, "config", "c", "", "configuration file (default DIR/"+".mdrgate.yaml when present)")
 	f.StringArrayVar(&c.evidence, "evidence", nil, "a build report to read, as KIND=PATH (repeatable); KIND is one of "+strings.Join(collect.Names(), ", "))
 	f.StringVar(&c.event, "event", "", "event to evaluate for: pull_request, release or schedule (default: from the CI run's event, else the configuration, else pull_request)")
+	f.StringVar(&c.github.Token, "github-token", "", "GitHub token for repository-settings evidence (default $GITHUB_TOKEN; prefer the variable: flags show in process lists)")
+	f.StringVar(&c.github.APIURL, "github-api-url", "", "GitHub REST API URL (default $GITHUB_API_URL, else https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3)")
+	f.StringVar(&c.github.Repository, "github-repository", "", "GitHub repository OWNER/NAME to read settings from (default $GITHUB_REPOSITORY); GitHub evidence is read when a token and a repository are known")
 }
 
 func (c *commonFlags) options(e env, args []string) (check.Options, error) {
-	o := check.Options{ConfigPath: c.config, Event: c.event, Getenv: e.getenv, Generator: generator()}
+	o := check.Options{ConfigPath: c.config, Event: c.event, Getenv: e.getenv, Generator: generator(), GitHub: c.github}
 	if len(args) == 1 {
 		o.Dir = args[0]
 	}
@@ -45,6 +55,24 @@ func (c *commonFlags) options(e env, args []string) (check.Options, error) {
 	return o, nil
 }
 
+// publishToActions reports the result to the GitHub Actions runner: an
+// annotation per violation, the markdown report in the job summary, and the
+// outputs verdict, failed-controls, report-json and report-sarif (absolute paths).
+func publishToActions(e env, outs []output, rep *result.Report) error {
+	files := map[string]string{}
+	for _, o := range outs {
+		if o.File != "" && (o.Format == "json" || o.Format == "sarif") {
+			// Absolute, so that later steps find it whatever their working directory.
+			p, err := filepath.Abs(o.File)
+			if err != nil {
+				return fmt.Errorf("resolving the %s report path %s: %w", o.Format, o.File, err)
+			}
+			files[o.Format] = p
+		}
+	}
+	return action.Publish(action.New(e.stdout, e.getenv, nil), rep, files)
+}
+
 func generator() evidence.Generator {
 	return evidence.Generator{Name: "mdrgate", Version: buildVersion()}
 }
@@ -56,6 +84,10 @@ func newCheck(e env) *cobra.Command {
 		evidenceFile string
 		at           string
 		policyDirs   []string
+		images       []string
+		artefacts    []string
+		trust        trustFlags
+		gap          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "check [DIR]",
@@ -88,6 +120,11 @@ Files are written only once every report has rendered.`,
 			if err != nil {
 				return err
 			}
+			if gap {
+				if outs, err = withGap(outs); err != nil {
+					return err
+				}
+			}
 			if at != "" {
 				t, err := time.Parse(time.RFC3339, at)
 				if err != nil {
@@ -97,12 +134,43 @@ Files are written only once every report has rendered.`,
 			}
 			o.EvidenceFile = evidenceFile
 			o.PolicyDirs = policyDirs
+			if len(images)+len(artefacts) > 0 {
+				o.Artefacts = func(ctx context.Context, cfg *config.Config) ([]evidence.Artefact, error) {
+					v, err := verify.New(trust.options(cfg))
+					if err != nil {
+						return nil, err
+					}
+					var arts []evidence.Artefact
+					for _, f := range artefacts {
+						a, err := v.File(ctx, f, fileOptions(f, verify.FileOptions{}))
+						if err != nil {
+							return nil, err
+						}
+						arts = append(arts, a)
+					}
+					for _, ref := range images {
+						a, err := v.Image(ctx, ref)
+						if err != nil {
+							return nil, err
+						}
+						arts = append(arts, a)
+					}
+					return arts, nil
+				}
+			} else if trust.any() {
+				return fmt.Errorf("--key, --certificate-identity and the other verification flags need --image or --artefact")
+			}
 			rep, _, err := check.Run(cmd.Context(), o)
 			if err != nil {
 				return err
 			}
 			if err := writeOutputs(e, outs, rep); err != nil {
 				return err
+			}
+			if e.getenv("GITHUB_ACTIONS") == "true" {
+				if err := publishToActions(e, outs, rep); err != nil {
+					return err
+				}
 			}
 			if rep.Verdict != "pass" {
 				return errVerdictFailed
@@ -116,5 +184,26 @@ Files are written only once every report has rendered.`,
 	f.StringVar(&evidenceFile, "evidence-file", "", "evaluate this evidence document (from 'mdrgate collect') instead of collecting")
 	f.StringVar(&at, "at", "", "evaluation time, RFC 3339 (default now): waiver expiry and document freshness use it")
 	f.StringArrayVar(&policyDirs, "policy", nil, "extra policy directory or .rego file (repeatable)")
+	f.StringArrayVar(&images, "image", nil, "verify this released image's signatures and add the result to the evidence (artefacts); repeatable")
+	f.StringArrayVar(&artefacts, "artefact", nil, "verify this released file against FILE.sigstore.json and add the result to the evidence (artefacts); repeatable")
+	trust.register(cmd)
+	f.BoolVar(&gap, "gap", false, "print the gap assessment (what is missing, most urgent first, with remediation, templates and clauses) after the text or markdown report on standard output; -o gap=FILE writes it to a file")
 	return cmd
+}
+
+// withGap adds the gap assessment on standard output, after the text or markdown
+// report written there (machine-readable output there would be corrupted by it).
+func withGap(outs []output) ([]output, error) {
+	for _, o := range outs {
+		if o.File != "" {
+			continue
+		}
+		if o.Format == "gap" {
+			return outs, nil
+		}
+		if o.Format != "text" && o.Format != "markdown" {
+			return nil, fmt.Errorf("--gap prints the gap assessment after a text or markdown report on standard output, but -o %s writes there: give that report a file (-o %s=FILE), or write the gap to one (-o gap=FILE)", o.Format, o.Format)
+		}
+	}
+	return append(outs, output{Format: "gap"}), nil
 }

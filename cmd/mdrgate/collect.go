@@ -32,6 +32,11 @@ and its build reports, and writes it as JSON to -o FILE or standard output.
 			if err != nil {
 				return err
 			}
+			eng, err := check.NewEngine(o, cfg)
+			if err != nil {
+				return err
+			}
+			o.WatchedPaths = check.WatchedPaths(eng, cfg)
 			doc, err := check.Collect(cmd.Context(), o, cfg)
 			if err != nil {
 				return err

@@ -86,6 +86,9 @@ runtime error.`,
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
 	root.AddCommand(newCheck(e), newCollect(e), newInit(e), newVersion(e))
+	root.AddCommand(newSurveil(e))
+	root.AddCommand(newControls(e), newPolicy(e))
+	root.AddCommand(newVerify(e), newSign(e))
 	return root
 }
 

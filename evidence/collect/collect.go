@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mdrgate/mdrgate/evidence"
+	"github.com/mdrgate/mdrgate/evidence/hardening"
 	"github.com/mdrgate/mdrgate/evidence/junit"
 	"github.com/mdrgate/mdrgate/evidence/provenance"
 	"github.com/mdrgate/mdrgate/evidence/repo"
@@ -22,6 +23,7 @@ import (
 	"github.com/mdrgate/mdrgate/evidence/sbom"
 	"github.com/mdrgate/mdrgate/evidence/secret"
 	"github.com/mdrgate/mdrgate/evidence/source"
+	"github.com/mdrgate/mdrgate/evidence/surveillance"
 	"github.com/mdrgate/mdrgate/evidence/vex"
 	"github.com/mdrgate/mdrgate/evidence/vuln"
 )
@@ -92,12 +94,26 @@ var Kinds = map[string]Kind{
 			return err
 		},
 	},
+	"surveillance": {
+		Description: "post-market surveillance result (mdrgate surveil -o json); at most one",
+		Globs:       []string{"**/surveillance*.json"},
+		Add:         surveillance.Add,
+	},
 	"secrets": {
 		Description: "secret-scan report (gitleaks or trufflehog JSON), redacted on reading",
 		Globs:       []string{"**/gitleaks*.json", "**/trufflehog*.json"},
 		Add: func(f *source.File, d *evidence.Document) error {
 			s, err := secret.Parse(f)
 			d.Build.Secrets = append(d.Build.Secrets, s)
+			return err
+		},
+	},
+	"hardening": {
+		Description: "binary hardening report (checksec.sh, checksec 3.x or checksec.py JSON)",
+		Globs:       []string{"**/checksec*.json"},
+		Add: func(f *source.File, d *evidence.Document) error {
+			h, err := hardening.Parse(f)
+			d.Build.Hardening = append(d.Build.Hardening, h)
 			return err
 		},
 	},
@@ -360,6 +376,9 @@ func inputs(doc *evidence.Document) []evidence.FileRef {
 	for _, x := range b.Secrets {
 		add(x.FileRef)
 	}
+	if doc.Surveillance != nil {
+		add(doc.Surveillance.FileRef)
+	}
 	out := make([]evidence.FileRef, 0, len(m))
 	for _, f := range m {
 		out = append(out, f)
@@ -369,7 +388,9 @@ func inputs(doc *evidence.Document) []evidence.FileRef {
 }
 
 // ExcludedDirs are the folders default evidence globs never look into.
-var ExcludedDirs = []string{"node_modules", "testdata", "test-fixtures", "fixtures", "vendor", "third_party"}
+// Build reports do not live in documentation or example folders either: an
+// example report there must not stand in for a missing build report.
+var ExcludedDirs = []string{"node_modules", "testdata", "test-fixtures", "fixtures", "vendor", "third_party", "examples", "example", "samples", "sample", "docs"}
 
 func inExcludedDir(p string) bool {
 	segs := strings.Split(p, "/")

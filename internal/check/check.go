@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/mdrgate/mdrgate/evidence"
@@ -37,7 +39,14 @@ type Options struct {
 	At time.Time
 	// PolicyDirs are extra policy directories (in addition to the configuration's).
 	PolicyDirs []string
-	Generator  evidence.Generator
+	// WatchedPaths are paths whose last-commit time to record (see WatchedPaths).
+	WatchedPaths []string
+	Generator    evidence.Generator
+	// GitHub says how to read GitHub evidence; see collectGitHub.
+	GitHub GitHubOptions
+	// Artefacts, when set, verifies released artefacts (mdrgate check --image,
+	// --artefact); the results are added to the evidence document's artefacts.
+	Artefacts func(ctx context.Context, cfg *config.Config) ([]evidence.Artefact, error)
 	// Now and Getenv are the clock and environment; time.Now and os.Getenv when nil.
 	Now    func() time.Time
 	Getenv func(string) string
@@ -64,20 +73,62 @@ func LoadConfig(o Options) (*config.Config, error) {
 	return config.Find(o.Dir)
 }
 
-// Event decides the event: the flag, then CI, then the evidence document (when
-// reading one), then the configuration, then DefaultEvent.
+// Event decides the event: the flag; then, when evaluating a stored evidence
+// document, the event recorded in it; then the CI run's event (pull requests,
+// releases and tag pushes, schedules); then the configuration; then DefaultEvent.
 func Event(o Options, cfg *config.Config, doc *evidence.Document) string {
 	switch {
 	case o.Event != "":
 		return o.Event
-	case collect.EventFromCI(o.Getenv) != "":
-		return collect.EventFromCI(o.Getenv)
 	case doc != nil && doc.Context.Event != "":
 		return doc.Context.Event
+	case collect.EventFromCI(o.Getenv) != "":
+		return collect.EventFromCI(o.Getenv)
 	case cfg.Event != "":
 		return cfg.Event
 	}
 	return DefaultEvent
+}
+
+// WatchedPaths returns the paths whose last-commit time controls compare
+// documents with: every list parameter named watched_paths (or ending in
+// _watched_paths), with configured values, sorted and unique.
+func WatchedPaths(eng *engine.Engine, cfg *config.Config) []string {
+	seen := map[string]bool{}
+	params := eng.DefaultParams()
+	for id, c := range cfg.Controls {
+		if params[id] == nil {
+			continue
+		}
+		merged := map[string]any{}
+		for k, v := range params[id] {
+			merged[k] = v
+		}
+		for k, v := range c.Params {
+			merged[k] = v
+		}
+		params[id] = merged
+	}
+	for _, p := range params {
+		for k, v := range p {
+			if k != "watched_paths" && !strings.HasSuffix(k, "_watched_paths") {
+				continue
+			}
+			if l, ok := v.([]any); ok {
+				for _, x := range l {
+					if s, ok := x.(string); ok && s != "" {
+						seen[s] = true
+					}
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for s := range seen {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Collect gathers the evidence document as the configuration and options say.
@@ -89,11 +140,12 @@ func Collect(ctx context.Context, o Options, cfg *config.Config) (*evidence.Docu
 			globs[k] = g
 		}
 	}
-	return collect.Collect(ctx, collect.Options{
+	doc, err := collect.Collect(ctx, collect.Options{
 		Dir:           o.Dir,
 		Globs:         globs,
 		Inputs:        o.Inputs,
 		DocumentGlobs: cfg.Documents,
+		WatchedPaths:  o.WatchedPaths,
 		MaxFileSize:   cfg.Limits.MaxFileSize,
 		MaxCommits:    cfg.Limits.MaxCommits,
 		Event:         Event(o, cfg, nil),
@@ -103,6 +155,13 @@ func Collect(ctx context.Context, o Options, cfg *config.Config) (*evidence.Docu
 		Now:           o.Now,
 		Getenv:        o.Getenv,
 	})
+	if err != nil {
+		return nil, err
+	}
+	if err := collectGitHub(ctx, o, cfg, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 // NewEngine compiles the built-in policies with the configured and given extra ones.
@@ -165,8 +224,21 @@ func Run(ctx context.Context, o Options) (*result.Report, *evidence.Document, er
 		if doc, err = collect.ReadDocument(o.EvidenceFile); err != nil {
 			return nil, nil, err
 		}
-	} else if doc, err = Collect(ctx, o, cfg); err != nil {
-		return nil, nil, err
+	} else {
+		o.WatchedPaths = WatchedPaths(eng, cfg)
+		if doc, err = Collect(ctx, o, cfg); err != nil {
+			return nil, nil, err
+		}
+	}
+	if o.Artefacts != nil {
+		if o.EvidenceFile != "" {
+			return nil, nil, fmt.Errorf("--image and --artefact cannot be combined with --evidence-file: the evidence document is evaluated as it is")
+		}
+		arts, err := o.Artefacts(ctx, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		doc.Artefacts = append(doc.Artefacts, arts...)
 	}
 	at := o.At
 	if at.IsZero() {

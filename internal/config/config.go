@@ -57,6 +57,8 @@ type Config struct {
 	Policies []string `yaml:"policies"`
 	// Limits bound what is read.
 	Limits Limits `yaml:"limits"`
+	// Signing names who is trusted to sign released artefacts (mdrgate verify).
+	Signing Signing `yaml:"signing"`
 	// Surveil holds the inputs of mdrgate surveil.
 	Surveil Surveil `yaml:"surveil"`
 
@@ -141,6 +143,22 @@ type Surveil struct {
 	KEV string `yaml:"kev"`
 	// State is the state file that keeps first-seen times across runs.
 	State string `yaml:"state"`
+}
+
+// Signing is the trust for release integrity: cosign public key files (relative
+// to the configuration file) and keyless identities.
+type Signing struct {
+	Keys       []string          `yaml:"keys"`
+	Identities []SigningIdentity `yaml:"identities"`
+}
+
+// SigningIdentity is a keyless signer: exactly one of subject and subject_regexp,
+// and exactly one of issuer and issuer_regexp.
+type SigningIdentity struct {
+	Subject       string `yaml:"subject"`
+	SubjectRegexp string `yaml:"subject_regexp"`
+	Issuer        string `yaml:"issuer"`
+	IssuerRegexp  string `yaml:"issuer_regexp"`
 }
 
 // Limits bound what collectors read.
@@ -313,6 +331,21 @@ func (c *Config) validate(f *source.File, doc *yaml.Node) error {
 			if err := checkGlob(g); err != nil {
 				return f.ErrorAtLine(line("evidence", kind), "evidence.%s: %v", kind, err)
 			}
+		}
+	}
+	for i, id := range c.Signing.Identities {
+		if (id.Subject == "") == (id.SubjectRegexp == "") || (id.Issuer == "") == (id.IssuerRegexp == "") {
+			return f.ErrorAtLine(line("signing", "identities"), "signing.identities[%d]: expected exactly one of subject and subject_regexp, and exactly one of issuer and issuer_regexp", i)
+		}
+		for _, re := range []string{id.SubjectRegexp, id.IssuerRegexp} {
+			if _, err := regexp.Compile(re); err != nil {
+				return f.ErrorAtLine(line("signing", "identities"), "signing.identities[%d]: invalid regular expression %q: %v", i, re, err)
+			}
+		}
+	}
+	for i, k := range c.Signing.Keys {
+		if strings.TrimSpace(k) == "" {
+			return f.ErrorAtLine(line("signing", "keys"), "signing.keys[%d]: empty path: expected a cosign public key file relative to the configuration file", i)
 		}
 	}
 	for _, g := range c.Documents {

@@ -30,6 +30,7 @@ type Options struct {
 
 // formats is the registry of output formats: adding a format touches this map only.
 var formats = map[string]func(Options) Renderer{
+	"gap":      func(Options) Renderer { return gapRenderer{} },
 	"json":     func(Options) Renderer { return jsonRenderer{} },
 	"junit":    func(Options) Renderer { return junitRenderer{} },
 	"markdown": func(Options) Renderer { return markdownRenderer{} },

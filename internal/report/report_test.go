@@ -242,18 +242,19 @@ func renderString(t testing.TB, format string, opts report.Options, r *result.Re
 }
 
 func TestNames(t *testing.T) {
-	want := []string{"json", "junit", "markdown", "sarif", "text"}
+	want := []string{"gap", "json", "junit", "markdown", "sarif", "text"}
 	if got := report.Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %q, want %q", got, want)
 	}
 }
 
 func TestGet(t *testing.T) {
-	const valid = "valid formats are json, junit, markdown, sarif, text"
+	const valid = "valid formats are gap, json, junit, markdown, sarif, text"
 	tests := []struct {
 		format  string
 		wantErr string
 	}{
+		{format: "gap"},
 		{format: "json"},
 		{format: "junit"},
 		{format: "markdown"},

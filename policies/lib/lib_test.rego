@@ -150,3 +150,196 @@ test_limit if {
 	limit([1, 2, 3], 2) == [1, 2]
 	limit([1], 5) == [1]
 }
+
+test_release_version if {
+	release_version == "2.4.0" with input as {"product": {"version": "v2.4.0"}}
+	release_dir == "release/2.4.0/" with input as {"product": {"version": "2.4.0"}}
+	release_version == "3.0.0" with input as {"product": {"version": ""}, "repo": {"git": {"head": "a", "tags": [{"name": "v3.0.0", "commit": "a"}, {"name": "v1", "commit": "b"}]}}}
+	not release_version with input as {"product": {"version": ""}, "repo": {"git": {"head": "a", "tags": []}}}
+	strip_v("version") == "version"
+}
+
+test_end_of_support_and_properties if {
+	c := {"properties": [
+		{"name": "cdx:lifecycle:milestone:endOfSupport", "value": "2030-01-01"},
+		{"name": "cdx:fda:end-of-support-date", "value": "soon"},
+		{"name": "x", "value": ""},
+	]}
+	end_of_support(c) == "2030-01-01"
+	property_values(c, "x") == []
+	not end_of_support({"properties": []})
+}
+
+test_supported_versions if {
+	inp := {"repo": {"files": [], "documents": [{"path": "supported-versions.yaml", "front_matter": {"versions": [{"version": "1.0", "support_end": "2026-01-01"}, "junk", {"version": "0.9", "support_end": "2025-12-31"}]}}]}}
+	count(supported_versions) == 2 with input as inp
+	supported_versions[1]._index == 2 with input as inp
+	in_support(supported_versions[0]) with input as inp
+	not in_support(supported_versions[1]) with input as inp
+	supported_versions == [] with input as {"repo": {"documents": []}}
+}
+
+test_update_policy_sla if {
+	update_policy_sla == {"critical": 30} with input as {"repo": {"documents": [{"path": "docs/security/update-policy.md", "front_matter": {"sla_days": {"critical": 30}}}]}}
+	not update_policy_sla with input as {"repo": {"documents": []}}
+	id_set("CVE-1", ["GHSA-x", 3]) == {"cve-1", "ghsa-x"}
+}
+
+# ---------------------------------------------------------------------------
+# Document structure and freshness, risk register, review records.
+
+test_freshness_warns_on_pull_request_and_gates_otherwise if {
+	vs := {violation("stale", "a.md", 0)}
+	freshness_deny(vs) == set()
+	freshness_warn(vs) == vs
+	freshness_deny(vs) == vs with data.mdrgate.runtime.event as "release"
+	freshness_warn(vs) == set() with data.mdrgate.runtime.event as "release"
+	freshness_deny(vs) == vs with data.mdrgate.runtime.event as "schedule"
+}
+
+test_missing_keys_and_headings if {
+	missing_keys({"id": "X", "version": 2, "owner": " ", "title": []}, ["id", "version", "owner", "title", "absent"]) == ["owner", "title", "absent"]
+	d := {"headings": [{"level": 2, "text": "Threat Modelling and design", "line": 3}]}
+	missing_headings(d, ["threat model", "Security testing"]) == ["Security testing"]
+	missing_headings({}, ["a"]) == ["a"]
+}
+
+test_date_problem if {
+	date_problem("last_reviewed", null) == "front matter has no last_reviewed date"
+	date_problem("date", "soon") == "date soon is not a date (expected YYYY-MM-DD or RFC 3339)"
+	date_problem("date", 20250101) == "date 20250101 is not a date (expected YYYY-MM-DD or RFC 3339)"
+	date_problem("last_reviewed", "2026-01-03") == "last_reviewed 2026-01-03 is in the future"
+	not date_problem("last_reviewed", "2026-01-02")
+	not date_problem("last_reviewed", "2025-01-01T10:00:00Z")
+}
+
+_git_in := {"repo": {"git": {"path_times": [
+	{"path": "docs/security/architecture/a.md", "time": "2025-12-01T10:00:00Z", "commit": "0123456789abcdef"},
+	{"path": "interfaces.yaml", "time": "2025-11-01T10:00:00Z", "commit": "fedcba9876543210"},
+	{"path": "docs/security/context.md", "time": "2025-12-30T10:00:00Z", "commit": "1111111111111111"},
+	{"path": "src/x.c", "time": "not a time", "commit": "2222"},
+]}}}
+
+test_watched_changes_and_staleness if {
+	w := ["docs/security/architecture/", "interfaces.yaml", "docs/security/", "src/x.c"]
+	changes := watched_changes(w, "docs/security/context.md") with input as _git_in
+	{pt.path | some pt in changes} == {"docs/security/architecture/a.md", "interfaces.yaml"}
+	staleness("last_reviewed", "2025-12-01", 365, "docs/security/context.md", w) == set() with input as _git_in
+	staleness("last_reviewed", "2025-11-30", 365, "docs/security/context.md", w) == {"last_reviewed 2025-11-30 is before the last change to docs/security/architecture/a.md (commit 0123456789ab on 2025-12-01)"} with input as _git_in
+	staleness("review of", "2024-10-01", 365, "x.md", ["interfaces.yaml"]) == {
+		"review of 2024-10-01 is 457 days old; the limit is 365 days",
+		"review of 2024-10-01 is before the last change to interfaces.yaml (commit fedcba987654 on 2025-11-01)",
+	} with input as _git_in
+	staleness("last_reviewed", "bad", 365, "x.md", w) == set() with input as _git_in
+	path_covered("docs/", "docs/a/b.md")
+	path_covered("interfaces.yaml", "interfaces.yaml/")
+	not path_covered("docs", "docs/a.md")
+}
+
+test_git_missing if {
+	git_missing with input as {"repo": {"files": []}}
+	not git_missing with input as _git_in
+	not git_missing with input as {"build": {}}
+}
+
+test_name_date if {
+	name_date("docs/security/reviews/2025-06-30-dm-review.md") == "2025-06-30"
+	not name_date("docs/security/reviews/2025-02-30-dm-review.md")
+	not name_date("docs/security/reviews/dm-review-2025-06-30.md")
+	not name_date("2025-06-30.md")
+}
+
+_reviews_in := {"repo": {"documents": [
+	{"path": "docs/security/reviews/2025-03-01-dm-review.md", "front_matter": {"id": "a"}},
+	{"path": "docs/security/reviews/2025-09-01-dm-review.md", "front_matter": {"id": "b"}},
+	{"path": "docs/security/reviews/2025-10-01-requirements-review.md", "front_matter": {"id": "c"}},
+	{"path": "docs/security/reviews/latest-dm-review.md", "front_matter": {"id": "d"}},
+	{"path": "docs/security/risk-register.yaml", "front_matter": {"risks": [
+		{"id": "RISK-1", "threat_id": "THR-1", "controls": ["SEC-REQ-1", 3]},
+		"not a row",
+		{"id": "RISK-2", "threat_id": ["THR-2", "THR-3"]},
+	]}},
+]}}
+
+test_review_records_newest_first if {
+	recs := review_records("-dm-review.md") with input as _reviews_in
+	[[d, r.front_matter.id] | some [d, r] in recs] == [["2025-09-01", "b"], ["2025-03-01", "a"]]
+	review_records("-none.md") == [] with input as _reviews_in
+	sort_desc([1, 3, 2]) == [3, 2, 1]
+	sort_desc([]) == []
+}
+
+test_risk_register if {
+	count(risks) == 2 with input as _reviews_in
+	risks[1]._index == 2 with input as _reviews_in
+	risk_ids == {"RISK-1", "RISK-2"} with input as _reviews_in
+	risk_threat_ids(risks[1]) == {"THR-2", "THR-3"} with input as _reviews_in
+	risk_controls(risks[0]) == {"SEC-REQ-1"} with input as _reviews_in
+	risks == [] with input as {"repo": {"documents": []}}
+}
+
+_gh_in := {"github": {
+	"rulesets": {"available": true, "reason": "", "rules": [
+		{"type": "pull_request", "parameters": {"required_approving_review_count": 2}},
+		{"type": "deletion", "parameters": {}},
+	]},
+	"branch_protection": {"available": false, "reason": "403 Resource not accessible by integration"},
+	"commits": {"available": true},
+}}
+
+test_gh_areas if {
+	gh_available("rulesets") with input as _gh_in
+	not gh_available("branch_protection") with input as _gh_in
+	not gh_available("environments") with input as _gh_in
+	gh_unavailable("branch_protection") == "GitHub branch_protection could not be read (403 Resource not accessible by integration)" with input as _gh_in
+	gh_unavailable("environments") == "GitHub environments could not be read (not collected)" with input as _gh_in
+	not gh_unavailable("rulesets") with input as _gh_in
+	not gh_protection with input as _gh_in
+	count(gh_rules("pull_request")) == 1 with input as _gh_in
+	gh_rule_param(gh_rules("pull_request")[0], "required_approving_review_count") == 2 with input as _gh_in
+	gh_rule_param(gh_rules("deletion")[0], "x") == null with input as _gh_in
+	gh_rules("pull_request") == [] with input as {}
+	gh_protection.protected with input as {"github": {"branch_protection": {"available": true, "protected": true}}}
+	not gh_protection with input as {"github": {"branch_protection": {"available": true, "protected": false}}}
+}
+
+test_gh_approvers if {
+	pr := {"author": "dev", "reviews": [
+		{"author": "alice", "state": "APPROVED"},
+		{"author": "alice", "state": "COMMENTED"},
+		{"author": "bob", "state": "APPROVED"},
+		{"author": "bob", "state": "CHANGES_REQUESTED"},
+		{"author": "carol", "state": "APPROVED"},
+		{"author": "carol", "state": "DISMISSED"},
+		{"author": "Dev", "state": "APPROVED"},
+	]}
+	gh_approvers(pr) == {"alice"}
+	gh_approvers({"author": "dev", "reviews": []}) == set()
+}
+
+test_languages if {
+	inp := {"repo": {"files": [
+		{"path": "src/main.c"}, {"path": "src/dose.h"}, {"path": "tools/a.py"},
+		{"path": "vendor/x/y.go"}, {"path": "testdata/z.rs"}, {"path": "README.md"}, {"path": "Makefile"},
+	]}}
+	languages == {"c": ["src/dose.h", "src/main.c"], "python": ["tools/a.py"]} with input as inp
+	language_of("a/B.PY") == "python"
+	not language_of("Makefile")
+	vendored_path("a/node_modules/b.js")
+	not vendored_path("src/vendors.c")
+}
+
+test_major_version if {
+	major_version("v2.4.0") == "2"
+	major_version("10.1") == "10"
+	major_version(" V3 ") == "3"
+	not major_version("next")
+	not major_version(3)
+}
+
+test_show if {
+	show("<org>/team") == `"<org>/team"`
+	show(null) == "null"
+	show(7) == "7"
+	show(["a"]) == `["a"]`
+}

@@ -24,6 +24,8 @@
 #   severity: high
 #   refs:
 #     iec81001: ["5.1.2"]
+#     mdr: ["17.2"]
+#     fda: ["IV.A"]
 #     ssdf: ["PO.3.2", "PO.5.1"]
 #   evidence: ["repo.workflows"]
 #   events: [pull_request, release, schedule]

@@ -24,6 +24,8 @@
 #   severity: medium
 #   refs:
 #     iec81001: ["4.1.5", "8"]
+#     mdr: ["17.2"]
+#     fda: ["V.A.4"]
 #     iec62304: ["8.1.2"]
 #     ssdf: ["PW.4.1", "PW.4.4"]
 #   evidence: ["repo.manifests | repo.dockerfiles"]
