@@ -29,7 +29,7 @@ measure() {
   local times=() rss=0
   for _ in $(seq "$runs"); do
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>&1 || true
-    read -r t m <"$out/time.txt"
+    read -r t m < <(tail -n 1 "$out/time.txt")
     times+=("$t")
     [ "$m" -gt "$rss" ] && rss=$m
   done

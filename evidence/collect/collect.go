@@ -432,7 +432,16 @@ func matchSegs(g, p []string) bool {
 }
 
 func matchAny(globs []string, p string) bool {
+	base := p[strings.LastIndexByte(p, '/')+1:]
 	for _, g := range globs {
+		// The last segment of a glob matches the file name alone (unless it is
+		// **): checking it first spares the full match for almost every file.
+		last := g[strings.LastIndexByte(g, '/')+1:]
+		if last != "**" {
+			if ok, _ := path.Match(last, base); !ok {
+				continue
+			}
+		}
 		if Match(g, p) {
 			return true
 		}

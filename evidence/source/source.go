@@ -119,8 +119,11 @@ func Read(path, display string, maxSize int64) (*File, error) {
 		return nil, &Error{Path: display, Msg: fmt.Sprintf("cannot read: %v", unwrapPath(err))}
 	}
 	defer fh.Close()
-	// Read one byte past the limit in case the file grew since Stat.
-	data, err := io.ReadAll(io.LimitReader(fh, maxSize+1))
+	// Read one byte past the limit in case the file grew since Stat; size the
+	// buffer from Stat so a large report is not copied while it grows.
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+1))
+	_, err = buf.ReadFrom(io.LimitReader(fh, maxSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, &Error{Path: display, Msg: fmt.Sprintf("cannot read: %v", unwrapPath(err))}
 	}

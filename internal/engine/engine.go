@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -129,15 +130,17 @@ func New(modules []Module, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, keys, err := resultsModule(parsed)
+	srcs, keys, err := resultsModule(parsed)
 	if err != nil {
 		return nil, err
 	}
-	results, err := ast.ParseModuleWithOpts(resultsFile, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
-	if err != nil {
-		return nil, fmt.Errorf("generating the results module: %w", err)
+	for g, src := range srcs {
+		results, err := ast.ParseModuleWithOpts(resultsFile(g), src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return nil, fmt.Errorf("generating the results module: %w", err)
+		}
+		parsed[resultsFile(g)] = results
 	}
-	parsed[resultsFile] = results
 	e.keys = keys
 	c, err := Compile(parsed)
 	if err != nil {
@@ -148,7 +151,9 @@ func New(modules []Module, opts ...Option) (*Engine, error) {
 	for _, m := range e.modules {
 		builtin[m.Path] = m.Builtin
 	}
-	delete(parsed, resultsFile)
+	for g := range srcs {
+		delete(parsed, resultsFile(g))
+	}
 	if e.controls, err = readControls(c, parsed, builtin); err != nil {
 		return nil, err
 	}
@@ -271,10 +276,16 @@ type raw struct {
 // The results module gathers, under one package, the four result rules of every
 // control package, so that one query returns exactly what the engine reads and
 // nothing of the policies' helper rules (which can be large).
+//
+// The controls are dealt into resultsGroups packages, evaluated concurrently:
+// OPA evaluates one query on one goroutine, and the machines mdrgate runs on
+// have more than one core.
 const (
-	resultsFile    = "mdrgate-engine-results.rego"
 	resultsPackage = "data.mdrgate_engine_results"
+	resultsGroups  = 2
 )
+
+func resultsFile(group int) string { return fmt.Sprintf("mdrgate-engine-results-%d.rego", group) }
 
 // resultRules are the rules of a control that the engine reads.
 var resultRules = []string{"deny", "warn", "not_available", "not_applicable"}
@@ -285,7 +296,7 @@ var resultRules = []string{"deny", "warn", "not_available", "not_applicable"}
 // Every result rule must be a set rule (deny contains v if …): a deny written
 // as an object (the Rego v0 form deny[msg] { … } read as v1), a boolean or a
 // constant would otherwise be read as nothing, and the control would pass.
-func resultsModule(parsed map[string]*ast.Module) (string, map[string]map[string]string, error) {
+func resultsModule(parsed map[string]*ast.Module) ([]string, map[string]map[string]string, error) {
 	rules := map[string]map[string]bool{}
 	var errs []string
 	for _, m := range parsed {
@@ -312,28 +323,35 @@ func resultsModule(parsed map[string]*ast.Module) (string, map[string]map[string
 	}
 	if len(errs) > 0 {
 		sort.Strings(errs)
-		return "", nil, &PolicyError{Msg: strings.Join(errs, "\n")}
+		return nil, nil, &PolicyError{Msg: strings.Join(errs, "\n")}
 	}
 	pkgs := make([]string, 0, len(rules))
 	for p := range rules {
 		pkgs = append(pkgs, p)
 	}
 	sort.Strings(pkgs)
-	var b strings.Builder
-	b.WriteString("package " + strings.TrimPrefix(resultsPackage, "data.") + "\n\n")
+	bs := make([]strings.Builder, resultsGroups)
+	for g := range bs {
+		fmt.Fprintf(&bs[g], "package %s.g%d\n\n", strings.TrimPrefix(resultsPackage, "data."), g)
+	}
 	keys := map[string]map[string]string{}
 	for i, pkg := range pkgs {
+		g := i % resultsGroups
 		keys[pkg] = map[string]string{}
 		for _, r := range resultRules {
 			if !rules[pkg][r] {
 				continue
 			}
 			k := fmt.Sprintf("p%d_%s", i, r)
-			keys[pkg][r] = k
-			fmt.Fprintf(&b, "%s := %s.%s\n", k, pkg, r)
+			keys[pkg][r] = fmt.Sprintf("g%d.%s", g, k)
+			fmt.Fprintf(&bs[g], "%s := %s.%s\n", k, pkg, r)
 		}
 	}
-	return b.String(), keys, nil
+	srcs := make([]string, resultsGroups)
+	for g := range bs {
+		srcs[g] = bs[g].String()
+	}
+	return srcs, keys, nil
 }
 
 // evalAll evaluates every control in one query; when that fails it falls back to
@@ -347,9 +365,8 @@ func (e *Engine) evalAll(ctx context.Context, input ast.Value, rt Runtime) (map[
 	defer cancel()
 	timeout := fmt.Errorf("policy evaluation exceeded the time limit of %s", e.timeout)
 	out := map[string]raw{}
-	value, err := e.query(ctx, resultsPackage, input, store, rt.At)
+	all, err := e.queryGroups(ctx, input, store, rt.At)
 	if err == nil {
-		all, _ := value.(map[string]any)
 		for _, c := range e.controls {
 			got := map[string]any{}
 			for r, k := range e.keys[c.Package] {
@@ -382,6 +399,37 @@ func (e *Engine) evalAll(ctx context.Context, input ast.Value, rt Runtime) (map[
 		out[c.ID] = extract(got)
 	}
 	return out, nil
+}
+
+// queryGroups evaluates the result groups concurrently and returns their rules
+// keyed "g<group>.<rule>".
+func (e *Engine) queryGroups(ctx context.Context, input ast.Value, store storage.Store, at time.Time) (map[string]any, error) {
+	type answer struct {
+		value any
+		err   error
+	}
+	answers := make([]answer, resultsGroups)
+	var wg sync.WaitGroup
+	for g := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := e.query(ctx, fmt.Sprintf("%s.g%d", resultsPackage, g), input, store, at)
+			answers[g] = answer{v, err}
+		}()
+	}
+	wg.Wait()
+	all := map[string]any{}
+	for g, a := range answers {
+		if a.err != nil {
+			return nil, a.err
+		}
+		m, _ := a.value.(map[string]any)
+		for k, v := range m {
+			all[fmt.Sprintf("g%d.%s", g, k)] = v
+		}
+	}
+	return all, nil
 }
 
 func (e *Engine) query(ctx context.Context, ref string, input ast.Value, store storage.Store, at time.Time) (any, error) {

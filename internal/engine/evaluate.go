@@ -60,20 +60,31 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 			return nil, err
 		}
 	}
-	docJSON, err := json.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the evidence document: %w", err)
+	// The evidence digest needs the JSON encoding; compute it while OPA works.
+	type digest struct {
+		sum string
+		err error
 	}
+	digestc := make(chan digest, 1)
+	go func() {
+		b, err := json.Marshal(doc)
+		sum := sha256.Sum256(b)
+		digestc <- digest{hex.EncodeToString(sum[:]), err}
+	}()
 	input, err := toValue(reflect.ValueOf(doc))
 	if err != nil {
+		<-digestc
 		return nil, fmt.Errorf("converting the evidence document: %w", err)
 	}
 	rt := Runtime{Event: p.Event, At: p.At.UTC(), Params: e.mergedParams(p.Settings)}
 	raws, err := e.evalAll(ctx, input, rt)
+	d := <-digestc
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(docJSON)
+	if d.err != nil {
+		return nil, fmt.Errorf("encoding the evidence document: %w", d.err)
+	}
 	policies, policyDigest := policyRefs(e.modules)
 	rep := &result.Report{
 		Schema:         result.Schema,
@@ -83,7 +94,7 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 		Product:        doc.Product,
 		Subject:        result.Subject{Repository: doc.Context.Repository, Ref: doc.Context.Ref, Commit: doc.Context.Commit},
 		Profile:        result.Profile{Event: p.Event, IEC62304Class: doc.Product.IEC62304Class, MDRClass: doc.Product.MDRClass, Adjustments: []string{}},
-		EvidenceSHA256: hex.EncodeToString(sum[:]),
+		EvidenceSHA256: d.sum,
 		Policies:       policies,
 		PolicySHA256:   policyDigest,
 		Controls:       make([]result.Control, 0, len(e.controls)),
@@ -103,8 +114,9 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 		}
 		waivers[w.Control] = append(waivers[w.Control], w)
 	}
+	files := map[string][]evidence.FileRef{}
 	for _, c := range e.controls {
-		rc, adj := e.outcome(c, raws[c.ID], input, p, doc.Product, waivers[c.ID])
+		rc, adj := e.outcome(c, raws[c.ID], input, files, p, doc.Product, waivers[c.ID])
 		rep.Profile.Adjustments = append(rep.Profile.Adjustments, adj...)
 		if rc.Waiver != nil && rc.Waiver.Expired {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("waiver for %s (approved by %s) expired on %s", c.ID, rc.Waiver.ApprovedBy, rc.Waiver.Expires))
@@ -249,13 +261,13 @@ func listOrNone(l []string) string {
 
 // outcome turns one control's raw results into its result entry, and returns
 // the profile adjustments it made.
-func (e *Engine) outcome(c *Control, r raw, input ast.Value, p Params, product evidence.Product, waivers []evidence.Waiver) (result.Control, []string) {
+func (e *Engine) outcome(c *Control, r raw, input ast.Value, files map[string][]evidence.FileRef, p Params, product evidence.Product, waivers []evidence.Waiver) (result.Control, []string) {
 	s := p.Settings[c.ID]
 	rc := result.Control{
 		ID: c.ID, Title: c.Title, Description: c.Description, Type: c.Type, Severity: c.Severity,
 		Events: c.Events, Refs: c.Refs, Remediation: c.Remediation, Source: c.Source,
 		Violations: []result.Violation{}, Warnings: []result.Violation{}, Reasons: []string{},
-		Evidence: evidenceFiles(input, c.Evidence),
+		Evidence: evidenceFiles(input, c.Evidence, files),
 	}
 	gate, byClass, adjustments := gating(c, s, p.Event, product)
 	rc.Gate = gate

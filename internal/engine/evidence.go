@@ -116,25 +116,19 @@ func present(input ast.Value, path string) bool {
 }
 
 // evidenceFiles lists the files (objects with path and sha256) under the paths.
-func evidenceFiles(input ast.Value, paths []string) []evidence.FileRef {
+// Results are memoised per path in cache: many controls name the same evidence.
+func evidenceFiles(input ast.Value, paths []string, cache map[string][]evidence.FileRef) []evidence.FileRef {
 	seen := map[string]evidence.FileRef{}
-	var walk func(v ast.Value)
-	walk = func(v ast.Value) {
-		switch x := v.(type) {
-		case ast.Object:
-			path, sha := stringField(x, "path"), stringField(x, "sha256")
-			if path != "" && sha != "" {
-				seen[path+"\x00"+sha] = evidence.FileRef{Path: path, SHA256: sha, MediaType: stringField(x, "media_type")}
-			}
-			x.Foreach(func(_, t *ast.Term) { walk(t.Value) })
-		case *ast.Array:
-			x.Foreach(func(t *ast.Term) { walk(t.Value) })
-		}
-	}
 	for _, entry := range paths {
 		for _, alt := range strings.Split(entry, "|") {
-			if v := find(input, strings.TrimSpace(alt)); v != nil {
-				walk(v)
+			alt = strings.TrimSpace(alt)
+			refs, ok := cache[alt]
+			if !ok {
+				refs = filesUnder(find(input, alt))
+				cache[alt] = refs
+			}
+			for _, f := range refs {
+				seen[f.Path+"\x00"+f.SHA256] = f
 			}
 		}
 	}
@@ -149,6 +143,52 @@ func evidenceFiles(input ast.Value, paths []string) []evidence.FileRef {
 		return out[i].SHA256 < out[j].SHA256
 	})
 	return out
+}
+
+// filesUnder finds the file references in a value. An array whose first element
+// holds no sha256 anywhere is skipped whole: arrays are homogeneous, and the
+// large ones (the files index, SARIF results, test cases) hold no file refs.
+func filesUnder(v ast.Value) []evidence.FileRef {
+	var out []evidence.FileRef
+	var walk func(v ast.Value)
+	walk = func(v ast.Value) {
+		switch x := v.(type) {
+		case ast.Object:
+			path, sha := stringField(x, "path"), stringField(x, "sha256")
+			if path != "" && sha != "" {
+				out = append(out, evidence.FileRef{Path: path, SHA256: sha, MediaType: stringField(x, "media_type")})
+			}
+			x.Foreach(func(_, t *ast.Term) { walk(t.Value) })
+		case *ast.Array:
+			if x.Len() == 0 || !holdsSHA256(x.Elem(0).Value) {
+				return
+			}
+			x.Foreach(func(t *ast.Term) { walk(t.Value) })
+		}
+	}
+	if v != nil {
+		walk(v)
+	}
+	return out
+}
+
+func holdsSHA256(v ast.Value) bool {
+	switch x := v.(type) {
+	case ast.Object:
+		if x.Get(ast.StringTerm("sha256")) != nil {
+			return true
+		}
+		found := false
+		x.Foreach(func(_, t *ast.Term) {
+			if !found && holdsSHA256(t.Value) {
+				found = true
+			}
+		})
+		return found
+	case *ast.Array:
+		return x.Len() > 0 && holdsSHA256(x.Elem(0).Value)
+	}
+	return false
 }
 
 func stringField(o ast.Object, key string) string {

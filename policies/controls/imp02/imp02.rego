@@ -34,11 +34,12 @@ import data.mdrgate.lib
 
 _threshold := lib.param("IMP-02", "threshold")
 
-_results contains r if {
+# An array, not a set: a set would hash every one of possibly 100,000 results.
+_results := [r |
 	some rep in input.build.sarif
 	some r in rep.results
 	object.get(r, "baseline_state", "") != "absent"
-}
+]
 
 # _severity describes why a result is high enough to block; undefined when it is not.
 _severity(r) := sprintf("security-severity %v", [r.security_severity]) if {
@@ -78,7 +79,21 @@ deny contains lib.violation(
 	]),
 	object.get(r, "path", ""), object.get(r, "line", 0),
 ) if {
-	some r in _results
+	some r in _candidates
 	sev := _severity(r)
 	not _justified(r)
+}
+
+# _candidates are the results that may be high enough to block, filtered inline
+# first: a SARIF report can hold 100,000 results, most of them notes.
+_candidates := [r |
+	some r in _results
+	_maybe_blocking(r)
+]
+
+_maybe_blocking(r) if r.level == "error"
+
+_maybe_blocking(r) if {
+	is_number(r.security_severity)
+	r.security_severity >= _threshold
 }
