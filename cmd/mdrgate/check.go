@@ -116,7 +116,7 @@ Files are written only once every report has rendered.`,
 			if err != nil {
 				return err
 			}
-			outs, err := parseOutputs(outputs)
+			outs, err := parseOutputs(outputs, report.Names())
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/term"
@@ -20,19 +21,20 @@ type output struct {
 	File   string
 }
 
-// parseOutputs parses -o values, checking every format before anything runs.
-func parseOutputs(specs []string) ([]output, error) {
+// parseOutputs parses -o values against the valid formats, checking every one
+// before anything runs.
+func parseOutputs(specs, formats []string) ([]output, error) {
 	if len(specs) == 0 {
 		specs = []string{"text"}
 	}
 	var out []output
 	stdout := 0
 	for _, s := range specs {
-		format, file, _ := strings.Cut(s, "=")
-		if _, err := report.Get(format, report.Options{}); err != nil {
-			return nil, fmt.Errorf("invalid -o %q: valid formats are %s, each optionally =FILE", s, strings.Join(report.Names(), ", "))
+		format, file, hasFile := strings.Cut(s, "=")
+		if !slices.Contains(formats, format) {
+			return nil, fmt.Errorf("invalid -o %q: valid formats are %s, each optionally =FILE", s, strings.Join(formats, ", "))
 		}
-		if strings.Contains(s, "=") && file == "" {
+		if hasFile && file == "" {
 			return nil, fmt.Errorf("invalid -o %q: expected FORMAT or FORMAT=FILE", s)
 		}
 		if file == "" || file == "-" {

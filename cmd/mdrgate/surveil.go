@@ -52,7 +52,7 @@ otherwise, 2 on a usage or input error.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			outs, err := parseSurveilOutputs(outputs)
+			outs, err := parseOutputs(outputs, surveil.Formats)
 			if err != nil {
 				return err
 			}
@@ -175,33 +175,6 @@ otherwise, 2 on a usage or input error.`,
 	f.StringVar(&drafts, "drafts", "", "write draft CSAF advisories and user notices for findings that need out-of-cycle action into this directory")
 	f.StringArrayVarP(&outputs, "output", "o", nil, "output format, repeatable: "+strings.Join(surveil.Formats, ", ")+", each optionally =FILE (default text on standard output)")
 	return cmd
-}
-
-// parseSurveilOutputs parses -o values for surveil.
-func parseSurveilOutputs(specs []string) ([]output, error) {
-	if len(specs) == 0 {
-		specs = []string{"text"}
-	}
-	var out []output
-	stdout := 0
-	for _, s := range specs {
-		format, file, hasFile := strings.Cut(s, "=")
-		if !slices.Contains(surveil.Formats, format) {
-			return nil, fmt.Errorf("invalid -o %q: valid formats are %s, each optionally =FILE", s, strings.Join(surveil.Formats, ", "))
-		}
-		if hasFile && file == "" {
-			return nil, fmt.Errorf("invalid -o %q: expected FORMAT or FORMAT=FILE", s)
-		}
-		if file == "" || file == "-" {
-			file = ""
-			stdout++
-		}
-		out = append(out, output{Format: format, File: file})
-	}
-	if stdout > 1 {
-		return nil, fmt.Errorf("more than one -o writes to standard output: give the others a file (-o FORMAT=FILE)")
-	}
-	return out, nil
 }
 
 // expandVEX replaces each directory by the JSON and XML files under it, sorted.

@@ -159,14 +159,5 @@ func compileError(err error) error {
 	if !errors.As(err, &errs) {
 		return fmt.Errorf("compiling policies and tests: %w", err)
 	}
-	lines := make([]string, 0, len(errs))
-	for _, e := range errs {
-		loc := ""
-		if e.Location != nil {
-			loc = fmt.Sprintf("%s:%d: ", e.Location.File, e.Location.Row)
-		}
-		lines = append(lines, loc+e.Message)
-	}
-	sort.Strings(lines)
-	return &engine.PolicyError{Msg: strings.Join(lines, "\n")}
+	return engine.AsPolicyError(err)
 }

@@ -470,6 +470,10 @@ func extract(m map[string]any) raw {
 	return r
 }
 
+// AsPolicyError formats OPA parse and compile errors (ast.Errors) as a
+// *PolicyError with file:row positions; other errors are wrapped as they are.
+func AsPolicyError(err error) error { return policyError(err) }
+
 // policyError formats OPA parse and compile errors with file:row positions.
 func policyError(err error) error {
 	var errs ast.Errors
