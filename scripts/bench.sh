@@ -46,4 +46,4 @@ measure "mdrgate check (collect + evaluate + report)" "$out/mdrgate" check --at 
 measure "mdrgate check --evidence-file (evaluate + report)" "$out/mdrgate" check --at "$at" --evidence-file "$out/evidence.json" -o json="$out/report2.json"
 measure "opa eval data.mdrgate.controls (same input, policies)" "$out/opa" eval --ignore '*_test.rego' -d policies/lib -d policies/controls -d "$out/runtime.json" -i "$out/evidence.json" --format json 'data.mdrgate.controls'
 echo
-go test -run XXX -bench 'Large' -benchtime 3x -benchmem ./internal/check | grep -E '^Benchmark'
+go test -run '^$' -bench 'Large' -benchtime 3x -benchmem ./internal/check | grep -E '^Benchmark'
