@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mdrgate/mdrgate/evidence/collect"
+	"github.com/mdrgate/mdrgate/internal/atomicfile"
 	"github.com/mdrgate/mdrgate/internal/check"
 )
 
@@ -49,7 +50,7 @@ and its build reports, and writes it as JSON to -o FILE or standard output.
 				_, err = e.stdout.Write(buf.Bytes())
 				return err
 			}
-			return writeFileAtomic(out, buf.Bytes())
+			return atomicfile.Write(out, buf.Bytes())
 		},
 	}
 	common.register(cmd)

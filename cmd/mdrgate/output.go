@@ -3,14 +3,13 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"golang.org/x/term"
 
+	"github.com/mdrgate/mdrgate/internal/atomicfile"
 	"github.com/mdrgate/mdrgate/internal/report"
 	"github.com/mdrgate/mdrgate/internal/result"
 )
@@ -72,35 +71,9 @@ func writeOutputs(e env, outs []output, rep *result.Report) error {
 			}
 			continue
 		}
-		if err := writeFileAtomic(o.File, rendered[i]); err != nil {
+		if err := atomicfile.Write(o.File, rendered[i]); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same folder.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, unwrapPathErr(err))
-	}
-	name := tmp.Name()
-	_, werr := io.Copy(tmp, bytes.NewReader(data))
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(name, 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(name, path)
-	}
-	if werr != nil {
-		os.Remove(name)
-		return fmt.Errorf("writing %s: %w", path, unwrapPathErr(werr))
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mdrgate/mdrgate/internal/atomicfile"
 	"github.com/mdrgate/mdrgate/internal/check"
 	"github.com/mdrgate/mdrgate/internal/result"
 	"github.com/mdrgate/mdrgate/internal/sign"
@@ -94,7 +95,7 @@ exit code is 1. Exit code 2: usage, configuration, input or signing error.`,
 				if err != nil {
 					return err
 				}
-				if err := os.WriteFile(sign.BundlePath(f), b, 0o644); err != nil {
+				if err := atomicfile.Write(sign.BundlePath(f), b); err != nil {
 					return fmt.Errorf("writing %s: %w", sign.BundlePath(f), err)
 				}
 				fmt.Fprintf(e.stdout, "signed: file %s -> %s\n", f, sign.BundlePath(f))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mdrgate/mdrgate/internal/atomicfile"
 	"github.com/mdrgate/mdrgate/internal/config"
 	"github.com/mdrgate/mdrgate/internal/surveil"
 )
@@ -134,7 +135,7 @@ otherwise, 2 on a usage or input error.`,
 				if err != nil {
 					return err
 				}
-				if err := surveil.WriteFileAtomic(o.State, data); err != nil {
+				if err := atomicfile.Write(o.State, data); err != nil {
 					return fmt.Errorf("--state: %w", err)
 				}
 			}
@@ -143,7 +144,7 @@ otherwise, 2 on a usage or input error.`,
 					if _, err := e.stdout.Write(rendered[i]); err != nil {
 						return err
 					}
-				} else if err := writeFileAtomic(out.File, rendered[i]); err != nil {
+				} else if err := atomicfile.Write(out.File, rendered[i]); err != nil {
 					return err
 				}
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mdrgate/mdrgate/evidence"
+	"github.com/mdrgate/mdrgate/internal/atomicfile"
 	"github.com/mdrgate/mdrgate/internal/config"
 	"github.com/mdrgate/mdrgate/internal/verify"
 )
@@ -140,7 +141,7 @@ why), 2 usage error.`,
 				if err != nil {
 					return err
 				}
-				if err := os.WriteFile(output, append(b, '\n'), 0o644); err != nil {
+				if err := atomicfile.Write(output, append(b, '\n')); err != nil {
 					return fmt.Errorf("--output %s: %w", output, err)
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mdrgate/mdrgate/evidence"
+	"github.com/mdrgate/mdrgate/internal/atomicfile"
 )
 
 // DraftOptions name the manufacturer and product in advisories.
@@ -279,7 +280,7 @@ func WriteDrafts(dir string, drafts []Draft) ([]string, error) {
 			path string
 			data []byte
 		}{{base + ".csaf-draft.json", d.CSAF}, {base + ".notice-draft.md", d.Notice}} {
-			if err := WriteFileAtomic(f.path, f.data); err != nil {
+			if err := atomicfile.Write(f.path, f.data); err != nil {
 				return out, err
 			}
 			out = append(out, f.path)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mdrgate/mdrgate/evidence"
+	"github.com/mdrgate/mdrgate/internal/atomicfile"
 	"github.com/mdrgate/mdrgate/internal/realworld"
 	"github.com/mdrgate/mdrgate/internal/surveil"
 )
@@ -186,7 +187,7 @@ func TestSLAState(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := surveil.WriteFileAtomic(statePath, data); err != nil {
+		if err := atomicfile.Write(statePath, data); err != nil {
 			t.Fatal(err)
 		}
 		return res
