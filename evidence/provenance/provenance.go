@@ -224,14 +224,14 @@ type envelope struct {
 func parseEnvelope(f *source.File, at ...any) (evidence.Provenance, error) {
 	var env envelope
 	if len(at) == 0 {
-		if err := decodeJSON(f, &env); err != nil {
+		if err := f.DecodeJSON(&env); err != nil {
 			return evidence.Provenance{}, err
 		}
 	} else {
 		var bundle struct {
 			DSSEEnvelope envelope `json:"dsseEnvelope"`
 		}
-		if err := decodeJSON(f, &bundle); err != nil {
+		if err := f.DecodeJSON(&bundle); err != nil {
 			return evidence.Provenance{}, err
 		}
 		env = bundle.DSSEEnvelope
@@ -239,16 +239,16 @@ func parseEnvelope(f *source.File, at ...any) (evidence.Provenance, error) {
 	field := func(name string) []any { return append(append([]any{}, at...), name) }
 	if env.PayloadType != MediaTypeStatement {
 		p := field("payloadType")
-		return evidence.Provenance{}, f.ErrorAt(valueOffset(f.Data, p...), "%s: expected %q (an in-toto statement), found %q", pathString(p...), MediaTypeStatement, env.PayloadType)
+		return evidence.Provenance{}, f.ErrorAt(source.ValueOffset(f.Data, p...), "%s: expected %q (an in-toto statement), found %q", source.PathString(p...), MediaTypeStatement, env.PayloadType)
 	}
 	payloadAt := field("payload")
 	payload, err := decodeBase64(env.Payload)
 	if err != nil {
-		return evidence.Provenance{}, f.ErrorAt(valueOffset(f.Data, payloadAt...), "%s: expected base64: %v", pathString(payloadAt...), err)
+		return evidence.Provenance{}, f.ErrorAt(source.ValueOffset(f.Data, payloadAt...), "%s: expected base64: %v", source.PathString(payloadAt...), err)
 	}
 	prov, err := parseStatement(source.New(f.Path, payload))
 	if err != nil {
-		return evidence.Provenance{}, inPayload(f, valueOffset(f.Data, payloadAt...), pathString(payloadAt...), err)
+		return evidence.Provenance{}, inPayload(f, source.ValueOffset(f.Data, payloadAt...), source.PathString(payloadAt...), err)
 	}
 	prov.Enveloped = true
 	return prov, nil
@@ -338,11 +338,11 @@ type descriptor struct {
 func parseStatement(f *source.File) (evidence.Provenance, error) {
 	var st slsaStatement
 	var head statement
-	if err := decodeJSON(f, &head); err != nil {
+	if err := f.DecodeJSON(&head); err != nil {
 		return evidence.Provenance{}, err
 	}
 	if strings.HasPrefix(head.PredicateType, slsaProvenance) {
-		if err := decodeJSON(f, &st); err != nil {
+		if err := f.DecodeJSON(&st); err != nil {
 			return evidence.Provenance{}, err
 		}
 	} else {
@@ -350,21 +350,21 @@ func parseStatement(f *source.File) (evidence.Provenance, error) {
 	}
 
 	if st.Type != StatementV01 && st.Type != StatementV1 {
-		return evidence.Provenance{}, f.ErrorAt(valueOffset(f.Data, "_type"), "_type: expected %q or %q, found %q", StatementV01, StatementV1, st.Type)
+		return evidence.Provenance{}, f.ErrorAt(source.ValueOffset(f.Data, "_type"), "_type: expected %q or %q, found %q", StatementV01, StatementV1, st.Type)
 	}
 	if strings.TrimSpace(st.PredicateType) == "" {
-		return evidence.Provenance{}, f.ErrorAt(valueOffset(f.Data), "predicateType: expected the predicate's type URI, found none")
+		return evidence.Provenance{}, f.ErrorAt(source.ValueOffset(f.Data), "predicateType: expected the predicate's type URI, found none")
 	}
 	if len(st.Subject) == 0 {
-		return evidence.Provenance{}, f.ErrorAt(valueOffset(f.Data, "subject"), "subject: expected at least one subject with a digest, found none")
+		return evidence.Provenance{}, f.ErrorAt(source.ValueOffset(f.Data, "subject"), "subject: expected at least one subject with a digest, found none")
 	}
 	for i, s := range st.Subject {
 		if len(s.Digest) == 0 {
-			return evidence.Provenance{}, f.ErrorAt(valueOffset(f.Data, "subject", i), "subject[%d]: expected a digest, found none", i)
+			return evidence.Provenance{}, f.ErrorAt(source.ValueOffset(f.Data, "subject", i), "subject[%d]: expected a digest, found none", i)
 		}
 		for alg, v := range s.Digest {
 			if alg == "" || v == "" {
-				return evidence.Provenance{}, f.ErrorAt(valueOffset(f.Data, "subject", i, "digest"), "subject[%d].digest: expected algorithm names mapped to digest values, found an empty one", i)
+				return evidence.Provenance{}, f.ErrorAt(source.ValueOffset(f.Data, "subject", i, "digest"), "subject[%d].digest: expected algorithm names mapped to digest values, found an empty one", i)
 			}
 		}
 	}

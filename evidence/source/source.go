@@ -266,7 +266,7 @@ func (f *File) JSONError(err error, fallback int64) error {
 			field = "value"
 		}
 		// Offset is where the value ends.
-		return f.ErrorAt(te.Offset, "%s: expected %s, found JSON %s", field, te.Type.String(), te.Value)
+		return f.ErrorAt(te.Offset, "%s: expected %s, found JSON %s", field, JSONTypeName(te.Type.String()), te.Value)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return f.ErrorAt(int64(len(f.Data)), "invalid JSON: unexpected end of file (truncated?)")
 	default:

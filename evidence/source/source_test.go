@@ -91,3 +91,21 @@ func TestRead(t *testing.T) {
 		t.Errorf("read: %v %s", err, f.SHA256)
 	}
 }
+
+func TestJSONTermsAndPositions(t *testing.T) {
+	var v struct {
+		N     int              `json:"n"`
+		Items []map[string]any `json:"items"`
+	}
+	err := source.New("f.json", []byte(`{"n": "x"}`)).DecodeJSON(&v)
+	if err == nil || !strings.Contains(err.Error(), "n: expected number, found JSON string") {
+		t.Errorf("err = %v", err)
+	}
+	data := []byte("{\n \"a\": [1, {\"b\": true}],\n \"c\": null}")
+	if got := source.ValueOffset(data, "a", 1, "b"); string(data[got:got+4]) != "true" {
+		t.Errorf("ValueOffset(a[1].b) = %d", got)
+	}
+	if got := source.PathString("statements", 2, "products", 0); got != "statements[2].products[0]" {
+		t.Errorf("PathString = %q", got)
+	}
+}

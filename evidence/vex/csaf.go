@@ -79,7 +79,7 @@ type csafProductNote struct {
 
 func parseCSAF(f *source.File) (evidence.VEXDocument, error) {
 	var d csafDocument
-	if err := decodeJSON(f, &d); err != nil {
+	if err := f.DecodeJSON(&d); err != nil {
 		return evidence.VEXDocument{}, err
 	}
 	tracking := d.Document.Tracking
@@ -131,7 +131,7 @@ func parseCSAF(f *source.File) (evidence.VEXDocument, error) {
 			aliases = append(aliases, x.Text)
 		}
 		if strings.TrimSpace(id) == "" {
-			return evidence.VEXDocument{}, f.ErrorAt(valueOffset(f.Data, "vulnerabilities", i),
+			return evidence.VEXDocument{}, f.ErrorAt(source.ValueOffset(f.Data, "vulnerabilities", i),
 				"vulnerabilities[%d]: expected cve or ids[].text naming the vulnerability, found none", i)
 		}
 		if v.CVE != "" && v.CVE != id {
@@ -145,7 +145,7 @@ func parseCSAF(f *source.File) (evidence.VEXDocument, error) {
 		impacts, ok2 := csafNotesByProduct(v.Threats, groups, "impact", func(n csafProductNote) string { return n.Details }, &budget)
 		actions, ok3 := csafNotesByProduct(v.Remediations, groups, "", func(n csafProductNote) string { return n.Details }, &budget)
 		if !ok1 || !ok2 || !ok3 {
-			return evidence.VEXDocument{}, f.ErrorAt(valueOffset(f.Data, "vulnerabilities", i),
+			return evidence.VEXDocument{}, f.ErrorAt(source.ValueOffset(f.Data, "vulnerabilities", i),
 				"vulnerabilities[%d]: flags, threats and remediations name more than %d products through product groups: refusing the document", i, maxCSAFAssignments)
 		}
 		for _, g := range []struct {

@@ -89,7 +89,7 @@ const cdxNamespace = "http://cyclonedx.org/schema/bom/"
 
 func parseCycloneDXJSON(f *source.File) (evidence.VEXDocument, error) {
 	var b cdxBOM
-	if err := decodeJSON(f, &b); err != nil {
+	if err := f.DecodeJSON(&b); err != nil {
 		return evidence.VEXDocument{}, err
 	}
 	return cycloneDXStatements(cdxSource{f: f}, b, MediaTypeCycloneDXJSON)
@@ -118,11 +118,11 @@ type cdxSource struct {
 }
 
 func (s cdxSource) errorAt(path []any, format string, args ...any) error {
-	msg := pathString(path...) + ": " + format
+	msg := source.PathString(path...) + ": " + format
 	if s.xml {
 		return s.f.Errorf(msg, args...)
 	}
-	return s.f.ErrorAt(valueOffset(s.f.Data, path...), msg, args...)
+	return s.f.ErrorAt(source.ValueOffset(s.f.Data, path...), msg, args...)
 }
 
 // checkTime checks a date-time of the JSON form; the XML form's xs:dateTime

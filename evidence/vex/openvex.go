@@ -43,7 +43,7 @@ type openVEXComponent struct {
 
 func parseOpenVEX(f *source.File) (evidence.VEXDocument, error) {
 	var d openVEXDocument
-	if err := decodeJSON(f, &d); err != nil {
+	if err := f.DecodeJSON(&d); err != nil {
 		return evidence.VEXDocument{}, err
 	}
 	if err := checkTime(f, d.Timestamp, "timestamp"); err != nil {
@@ -82,7 +82,7 @@ func openVEXStatementOf(f *source.File, st openVEXStatement, i int) (evidence.VE
 		return s, err
 	}
 	if strings.TrimSpace(st.Status) == "" {
-		return s, f.ErrorAt(valueOffset(f.Data, at()...), "%s: expected a status (not_affected, affected, fixed or under_investigation), found none", pathString(at()...))
+		return s, f.ErrorAt(source.ValueOffset(f.Data, at()...), "%s: expected a status (not_affected, affected, fixed or under_investigation), found none", source.PathString(at()...))
 	}
 
 	switch jsonKind(st.Vulnerability) {
@@ -101,16 +101,16 @@ func openVEXStatementOf(f *source.File, st openVEXStatement, i int) (evidence.VE
 		s.Aliases = append(s.Aliases, v.Aliases...)
 	case "nothing", "null":
 	default:
-		return s, f.ErrorAt(valueOffset(f.Data, at("vulnerability")...), "%s: expected an object with a name, found JSON %s", pathString(at("vulnerability")...), jsonKind(st.Vulnerability))
+		return s, f.ErrorAt(source.ValueOffset(f.Data, at("vulnerability")...), "%s: expected an object with a name, found JSON %s", source.PathString(at("vulnerability")...), jsonKind(st.Vulnerability))
 	}
 	if strings.TrimSpace(s.Vulnerability) == "" {
-		return s, f.ErrorAt(valueOffset(f.Data, at()...), "%s: expected vulnerability.name (or @id) naming the vulnerability, found none", pathString(at()...))
+		return s, f.ErrorAt(source.ValueOffset(f.Data, at()...), "%s: expected vulnerability.name (or @id) naming the vulnerability, found none", source.PathString(at()...))
 	}
 
 	// OpenVEX requires products. A statement without them would otherwise read
 	// as applying to everything, and a misspelt "products" key would make it so.
 	if len(st.Products) == 0 {
-		return s, f.ErrorAt(valueOffset(f.Data, at()...), "%s: the statement names no products: a VEX statement must list the products it covers (\"products\": [...])", pathString(at()...))
+		return s, f.ErrorAt(source.ValueOffset(f.Data, at()...), "%s: the statement names no products: a VEX statement must list the products it covers (\"products\": [...])", source.PathString(at()...))
 	}
 	for j, raw := range st.Products {
 		id, subs, err := openVEXComponentOf(f, raw, true, at("products", j)...)
@@ -142,7 +142,7 @@ func openVEXComponentOf(f *source.File, raw json.RawMessage, product bool, path 
 			return "", nil, err
 		}
 	default:
-		return "", nil, f.ErrorAt(valueOffset(f.Data, path...), "%s: expected a string or an object with @id, found JSON %s", pathString(path...), jsonKind(raw))
+		return "", nil, f.ErrorAt(source.ValueOffset(f.Data, path...), "%s: expected a string or an object with @id, found JSON %s", source.PathString(path...), jsonKind(raw))
 	}
 	id := c.Identifiers["purl"]
 	for _, alt := range []string{c.ID, c.Identifiers["cpe23"], c.Identifiers["cpe22"]} {
@@ -151,7 +151,7 @@ func openVEXComponentOf(f *source.File, raw json.RawMessage, product bool, path 
 		}
 	}
 	if strings.TrimSpace(id) == "" {
-		return "", nil, f.ErrorAt(valueOffset(f.Data, path...), "%s: expected @id or identifiers.purl identifying the component, found none", pathString(path...))
+		return "", nil, f.ErrorAt(source.ValueOffset(f.Data, path...), "%s: expected @id or identifiers.purl identifying the component, found none", source.PathString(path...))
 	}
 	var subs []string
 	if product {
@@ -173,14 +173,14 @@ func decodeRaw(f *source.File, raw json.RawMessage, v any, path ...any) error {
 	if err == nil {
 		return nil
 	}
-	base := valueOffset(f.Data, path...)
+	base := source.ValueOffset(f.Data, path...)
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		field := pathString(path...)
+		field := source.PathString(path...)
 		if te.Field != "" {
 			field += "." + te.Field
 		}
-		return f.ErrorAt(base+te.Offset, "%s: expected %s, found JSON %s", field, jsonTypeName(te.Type.String()), te.Value)
+		return f.ErrorAt(base+te.Offset, "%s: expected %s, found JSON %s", field, source.JSONTypeName(te.Type.String()), te.Value)
 	}
-	return f.ErrorAt(base, "%s: %v", pathString(path...), err)
+	return f.ErrorAt(base, "%s: %v", source.PathString(path...), err)
 }

@@ -126,7 +126,7 @@ func Parse(f *source.File) (evidence.VEXDocument, error) {
 			return parseCSAF(f)
 		}
 		if len(doc.CSAFVersion) > 0 || strings.HasPrefix(category, "csaf_") {
-			return evidence.VEXDocument{}, f.ErrorAt(valueOffset(f.Data, "document", "category"),
+			return evidence.VEXDocument{}, f.ErrorAt(source.ValueOffset(f.Data, "document", "category"),
 				"document.category: expected \"csaf_vex\" for a CSAF VEX document, found %s", shortJSON(doc.Category))
 		}
 	}
@@ -223,7 +223,7 @@ func checkTime(f *source.File, value string, path ...any) error {
 		return nil
 	}
 	if _, err := time.Parse(time.RFC3339, value); err != nil {
-		return f.ErrorAt(valueOffset(f.Data, path...), "%s: expected an RFC 3339 date and time, found %q", pathString(path...), value)
+		return f.ErrorAt(source.ValueOffset(f.Data, path...), "%s: expected an RFC 3339 date and time, found %q", source.PathString(path...), value)
 	}
 	return nil
 }

@@ -1,22 +1,18 @@
-package provenance
+package source
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/mdrgate/mdrgate/evidence/source"
 )
 
-// valueOffset returns the byte offset in data at which the JSON value named by
+// ValueOffset returns the byte offset in data at which the JSON value named by
 // path starts. Path elements are object keys (string) and array indices (int).
 // Keys match case-insensitively, as encoding/json matches them. When the path cannot be followed it returns the offset of the deepest
 // value it reached, so an error still points near the fault. It is only called
 // to position an error, so it favours simplicity over speed.
-func valueOffset(data []byte, path ...any) int64 {
+func ValueOffset(data []byte, path ...any) int64 {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	start := skipSeparators(data, 0)
 	for _, elem := range path {
@@ -89,8 +85,8 @@ func skipSeparators(data []byte, off int64) int64 {
 	return off
 }
 
-// pathString renders a path as users read it: statements[2].products[0].
-func pathString(path ...any) string {
+// PathString renders a path as users read it: statements[2].products[0].
+func PathString(path ...any) string {
 	var b strings.Builder
 	for _, elem := range path {
 		switch p := elem.(type) {
@@ -108,25 +104,8 @@ func pathString(path ...any) string {
 	return b.String()
 }
 
-// decodeJSON decodes f's JSON into v, naming expected types in JSON's words.
-func decodeJSON(f *source.File, v any) error {
-	err := f.DecodeJSON(v)
-	var se *source.Error
-	if errors.As(err, &se) {
-		if m := expectedGoType.FindStringSubmatchIndex(se.Msg); m != nil {
-			c := *se
-			c.Msg = se.Msg[:m[2]] + jsonTypeName(se.Msg[m[2]:m[3]]) + se.Msg[m[3]:]
-			return &c
-		}
-	}
-	return err
-}
-
-// expectedGoType finds the Go type in an encoding/json type error message.
-var expectedGoType = regexp.MustCompile(`: expected (.+?), found JSON `)
-
-// jsonTypeName turns a Go type name from encoding/json into JSON's words.
-func jsonTypeName(goType string) string {
+// JSONTypeName turns a Go type name from encoding/json into JSON's words.
+func JSONTypeName(goType string) string {
 	switch {
 	case strings.HasPrefix(goType, "[]"):
 		return "array"
@@ -144,37 +123,4 @@ func jsonTypeName(goType string) string {
 		return "object"
 	}
 	return goType
-}
-
-// jsonKind names the kind of a JSON value: object, array, string, number, boolean or null.
-func jsonKind(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "number"
-}
-
-// jsonString returns raw as a Go string when it is a JSON string.
-func jsonString(raw json.RawMessage) (string, bool) {
-	if len(raw) == 0 || raw[0] != '"' {
-		return "", false
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
 }
