@@ -207,36 +207,57 @@ func Settings(cfg *config.Config) map[string]engine.Setting {
 // Run checks: it collects evidence (or reads o.EvidenceFile) and evaluates it.
 // It returns the evidence document too, for callers that store it.
 func Run(ctx context.Context, o Options) (*result.Report, *evidence.Document, error) {
-	o.defaults()
-	cfg, err := LoadConfig(o)
+	ev, err := Evaluate(ctx, o)
 	if err != nil {
 		return nil, nil, err
 	}
+	return ev.Report, ev.Document, nil
+}
+
+// Evaluation is everything one evaluation used and produced: what an
+// attestation records and what a reviewer re-evaluates.
+type Evaluation struct {
+	Report   *result.Report
+	Document *evidence.Document
+	// Modules are the policy files evaluated (built-in and user), as compiled.
+	Modules []engine.Module
+	// Params are the evaluation's parameters besides evidence and policies.
+	Params engine.Params
+	Config *config.Config
+}
+
+// Evaluate is Run, returning the policies and parameters it evaluated with.
+func Evaluate(ctx context.Context, o Options) (*Evaluation, error) {
+	o.defaults()
+	cfg, err := LoadConfig(o)
+	if err != nil {
+		return nil, err
+	}
 	eng, err := NewEngine(o, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var doc *evidence.Document
 	if o.EvidenceFile != "" {
 		if len(o.Inputs) > 0 {
-			return nil, nil, fmt.Errorf("--evidence cannot be combined with --evidence-file: the evidence document is evaluated as it is")
+			return nil, fmt.Errorf("--evidence cannot be combined with --evidence-file: the evidence document is evaluated as it is")
 		}
 		if doc, err = collect.ReadDocument(o.EvidenceFile); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	} else {
 		o.WatchedPaths = WatchedPaths(eng, cfg)
 		if doc, err = Collect(ctx, o, cfg); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	if o.Artefacts != nil {
 		if o.EvidenceFile != "" {
-			return nil, nil, fmt.Errorf("--image and --artefact cannot be combined with --evidence-file: the evidence document is evaluated as it is")
+			return nil, fmt.Errorf("--image and --artefact cannot be combined with --evidence-file: the evidence document is evaluated as it is")
 		}
 		arts, err := o.Artefacts(ctx, cfg)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		doc.Artefacts = append(doc.Artefacts, arts...)
 	}
@@ -244,14 +265,15 @@ func Run(ctx context.Context, o Options) (*result.Report, *evidence.Document, er
 	if at.IsZero() {
 		at = o.Now()
 	}
-	rep, err := eng.Evaluate(ctx, doc, engine.Params{
+	p := engine.Params{
 		Event:     Event(o, cfg, doc),
 		At:        at.UTC().Truncate(time.Second),
 		Settings:  Settings(cfg),
 		Generator: o.Generator,
-	})
-	if err != nil {
-		return nil, nil, err
 	}
-	return rep, doc, nil
+	rep, err := eng.Evaluate(ctx, doc, p)
+	if err != nil {
+		return nil, err
+	}
+	return &Evaluation{Report: rep, Document: doc, Modules: eng.Modules(), Params: p, Config: cfg}, nil
 }

@@ -20,23 +20,24 @@ import (
 // Setting is the configuration of one control for an evaluation.
 type Setting struct {
 	// Params override the control's parameter defaults.
-	Params map[string]any
+	Params map[string]any `json:"params,omitempty"`
 	// Action is "" (gate as the metadata says), "warn" (never gates) or "off".
-	Action string
-	Reason string
+	Action string `json:"action,omitempty"`
+	Reason string `json:"reason,omitempty"`
 	// Events, when not nil, replace the events the control gates on.
-	Events []string
+	// (null: as the metadata says; []: never gates).
+	Events []string `json:"events"`
 }
 
 // Params are the inputs of an evaluation besides the evidence and the policies.
 type Params struct {
 	// Event is pull_request, release or schedule.
-	Event string
+	Event string `json:"event"`
 	// At is the evaluation time: waiver expiry and document freshness use it.
-	At time.Time
+	At time.Time `json:"at"`
 	// Settings configure controls by id.
-	Settings  map[string]Setting
-	Generator evidence.Generator
+	Settings  map[string]Setting `json:"settings"`
+	Generator evidence.Generator `json:"generator"`
 }
 
 // Evaluate evaluates every control against the evidence document.
