@@ -2,156 +2,32 @@ package evidence_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/mdrgate/mdrgate/evidence"
+	"github.com/mdrgate/mdrgate/internal/jsonschemagen"
 )
 
 var update = flag.Bool("update", false, "rewrite schema/evidence.schema.json")
 
-// docComments reads the doc comments of evidence.go: type name → comment, and
-// "Type.Field" → comment.
-func docComments(t *testing.T) map[string]string {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "evidence.go", nil, parser.ParseComments)
+func generate(t *testing.T) []byte {
+	g, err := jsonschemagen.New(false, map[string][]string{"evidence": {"evidence.go"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
-	clean := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok {
-			continue
-		}
-		for _, s := range g.Specs {
-			ts, ok := s.(*ast.TypeSpec)
-			if !ok {
-				continue
-			}
-			out[ts.Name.Name] = clean(g.Doc.Text())
-			st, ok := ts.Type.(*ast.StructType)
-			if !ok {
-				continue
-			}
-			for _, fld := range st.Fields.List {
-				for _, n := range fld.Names {
-					out[ts.Name.Name+"."+n.Name] = clean(fld.Doc.Text())
-				}
-			}
-		}
-	}
-	return out
-}
-
-type gen struct {
-	docs map[string]string
-	defs map[string]any
-}
-
-func (g *gen) schemaFor(t reflect.Type) map[string]any {
-	if t == reflect.TypeOf(time.Time{}) {
-		return map[string]any{"type": "string", "format": "date-time"}
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		inner := g.schemaFor(t.Elem())
-		return map[string]any{"anyOf": []any{inner, map[string]any{"type": "null"}}}
-	case reflect.String:
-		return map[string]any{"type": "string"}
-	case reflect.Bool:
-		return map[string]any{"type": "boolean"}
-	case reflect.Int, reflect.Int64:
-		return map[string]any{"type": "integer"}
-	case reflect.Float64:
-		return map[string]any{"type": "number"}
-	case reflect.Slice:
-		return map[string]any{"type": "array", "items": g.schemaFor(t.Elem())}
-	case reflect.Map:
-		// A map may be null (front matter of a document that has none).
-		if t.Elem().Kind() == reflect.Interface {
-			return map[string]any{"type": []any{"object", "null"}}
-		}
-		return map[string]any{"type": []any{"object", "null"}, "additionalProperties": g.schemaFor(t.Elem())}
-	case reflect.Interface:
-		return map[string]any{}
-	case reflect.Struct:
-		name := t.Name()
-		if _, ok := g.defs[name]; !ok {
-			g.defs[name] = nil // placeholder against recursion
-			props := map[string]any{}
-			var required []string
-			g.fields(t, props, &required)
-			sort.Strings(required)
-			def := map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
-			if d := g.docs[name]; d != "" {
-				def["description"] = d
-			}
-			g.defs[name] = def
-		}
-		return map[string]any{"$ref": "#/$defs/" + name}
-	}
-	panic("unsupported kind " + t.Kind().String())
-}
-
-func (g *gen) fields(t reflect.Type, props map[string]any, required *[]string) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Anonymous {
-			g.fields(f.Type, props, required)
-			continue
-		}
-		tag := f.Tag.Get("json")
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "-" || name == "" {
-			continue
-		}
-		s := g.schemaFor(f.Type)
-		if d := g.docs[t.Name()+"."+f.Name]; d != "" {
-			if _, isRef := s["$ref"]; isRef {
-				s = map[string]any{"allOf": []any{s}, "description": d}
-			} else {
-				s["description"] = d
-			}
-		}
-		props[name] = s
-		if !strings.Contains(opts, "omitempty") {
-			*required = append(*required, name)
-		}
-	}
-}
-
-func generate(t *testing.T) []byte {
-	g := &gen{docs: docComments(t), defs: map[string]any{}}
-	root := g.schemaFor(reflect.TypeOf(evidence.Document{}))
-	s := map[string]any{
-		"$schema":     "https://json-schema.org/draft/2020-12/schema",
-		"$id":         "https://mdrgate.dev/schema/evidence/v1.json",
-		"title":       "mdrgate evidence document (" + evidence.Schema + ")",
-		"description": "Generated from evidence/evidence.go by go test ./evidence -update. " + g.docs["Document"],
-		"$ref":        root["$ref"],
-		"$defs":       g.defs,
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
+	b, err := g.Document(reflect.TypeOf(evidence.Document{}), "https://mdrgate.dev/schema/evidence/v1.json",
+		"mdrgate evidence document ("+evidence.Schema+")",
+		"Generated from evidence/evidence.go by go test ./evidence -update. "+g.Doc("Document"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return b
 }
 
 func TestSchemaUpToDate(t *testing.T) {

@@ -10,11 +10,12 @@ if ! command -v go >/dev/null 2>&1; then
   exit 2
 fi
 
-# System packages the tests use. None is needed yet beyond Go; the release-integrity
-# and review tests add the docker-registry and chromium packages here.
+# System packages the tests use: git, the real registry of the release-integrity
+# tests (docker-registry 2.8) and the browser that renders review's HTML report.
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

@@ -26,7 +26,7 @@ type Setting struct {
 	Reason string `json:"reason,omitempty"`
 	// Events, when not nil, replace the events the control gates on.
 	// (null: as the metadata says; []: never gates).
-	Events []string `json:"events"`
+	Events []string `json:"events" jsonschema:"nullable"`
 }
 
 // Params are the inputs of an evaluation besides the evidence and the policies.

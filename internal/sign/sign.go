@@ -70,6 +70,9 @@ func Load(path string, password []byte) (*Signer, error) {
 // SignerVerifier returns the underlying signer.
 func (s *Signer) SignerVerifier() signature.SignerVerifier { return s.sv }
 
+// PublicKey returns the public half of the key.
+func (s *Signer) PublicKey() crypto.PublicKey { return s.pub }
+
 // PublicKeyPEM returns the public key, PEM-encoded.
 func (s *Signer) PublicKeyPEM() ([]byte, error) { return cryptoutils.MarshalPublicKeyToPEM(s.pub) }
 

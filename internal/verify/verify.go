@@ -65,6 +65,9 @@ func (i Identity) String() string {
 type Options struct {
 	// Keys are cosign public key files (PEM).
 	Keys []string
+	// PublicKeys are keys already loaded (the public half of a signing key),
+	// each named for messages.
+	PublicKeys []NamedKey
 	// Identities are the trusted keyless signers.
 	Identities []Identity
 	// TrustedRoot is a Sigstore trusted_root.json; required for keyless
@@ -120,7 +123,7 @@ func New(o Options) (*Verifier, error) {
 // Sigstore, or a root obtained elsewhere) instead of o.TrustedRoot.
 func NewWithTrustedMaterial(o Options, tm root.TrustedMaterial) (*Verifier, error) {
 	v := &Verifier{o: o, trusted: tm}
-	if len(o.Keys) == 0 && len(o.Identities) == 0 {
+	if len(o.Keys)+len(o.PublicKeys) == 0 && len(o.Identities) == 0 {
 		return nil, usage("no trust given: name a public key (--key or signing.keys) or a keyless identity (--certificate-identity and --certificate-oidc-issuer, or signing.identities)")
 	}
 	for _, p := range o.Keys {
@@ -129,6 +132,13 @@ func NewWithTrustedMaterial(o Options, tm root.TrustedMaterial) (*Verifier, erro
 			return nil, err
 		}
 		v.keys = append(v.keys, k)
+	}
+	for _, nk := range o.PublicKeys {
+		ver, err := signature.LoadVerifier(nk.Key, crypto.SHA256)
+		if err != nil {
+			return nil, usage("key %s: unsupported public key: %v", nk.Name, err)
+		}
+		v.keys = append(v.keys, key{path: nk.Name, pub: nk.Key, ver: ver})
 	}
 	for _, id := range o.Identities {
 		if (id.Subject == "") == (id.SubjectRegexp == "") {
@@ -146,10 +156,16 @@ func NewWithTrustedMaterial(o Options, tm root.TrustedMaterial) (*Verifier, erro
 	if len(o.Identities) > 0 && tm == nil {
 		return nil, usage("keyless verification needs --trusted-root (a Sigstore trusted_root.json, e.g. from 'cosign trusted-root create' or the public-good TUF repository)")
 	}
-	if len(o.Keys) > 0 && tm == nil && !o.IgnoreTlog {
+	if len(o.Keys)+len(o.PublicKeys) > 0 && tm == nil && !o.IgnoreTlog {
 		return nil, usage("key-based verification checks the transparency-log entry against --trusted-root: give --trusted-root, or --insecure-ignore-tlog for signatures made with --tlog-upload=false")
 	}
 	return v, nil
+}
+
+// NamedKey is a public key and the name messages give it.
+type NamedKey struct {
+	Name string
+	Key  crypto.PublicKey
 }
 
 // LoadPublicKey reads a cosign public key file (PEM). KMS references are refused
