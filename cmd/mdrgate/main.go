@@ -88,7 +88,7 @@ runtime error.`,
 	root.AddCommand(newCheck(e), newCollect(e), newInit(e), newVersion(e))
 	root.AddCommand(newSurveil(e))
 	root.AddCommand(newControls(e), newPolicy(e))
-	root.AddCommand(newVerify(e), newSign(e), newAttest(e))
+	root.AddCommand(newVerify(e), newSign(e), newAttest(e), newReview(e))
 	return root
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -52,14 +53,22 @@ func parseOutputs(specs, formats []string) ([]output, error) {
 // through a temporary file renamed into place, so a failure leaves nothing
 // half-written.
 func writeOutputs(e env, outs []output, rep *result.Report) error {
-	rendered := make([][]byte, len(outs))
-	for i, o := range outs {
+	return writeRendered(e, outs, func(o output, w io.Writer) error {
 		r, err := report.Get(o.Format, report.Options{Color: o.File == "" && e.isTTY && e.getenv("NO_COLOR") == ""})
 		if err != nil {
 			return err
 		}
+		return r.Render(w, rep)
+	})
+}
+
+// writeRendered renders every output with render, then writes them: standard
+// output directly, files atomically.
+func writeRendered(e env, outs []output, render func(o output, w io.Writer) error) error {
+	rendered := make([][]byte, len(outs))
+	for i, o := range outs {
 		var buf bytes.Buffer
-		if err := r.Render(&buf, rep); err != nil {
+		if err := render(o, &buf); err != nil {
 			return fmt.Errorf("rendering the %s report: %w", o.Format, err)
 		}
 		rendered[i] = buf.Bytes()

@@ -76,7 +76,7 @@ type Archive struct {
 	DocumentSHA256 string
 	// Files are the evidence files in it, sorted by path.
 	Files []File
-	// Policies are the policy files in it, sorted by path.
+	// Policies are the policy files in it (test files excluded), sorted by path.
 	Policies []engine.Module
 }
 
@@ -128,7 +128,11 @@ func BuildArchive(doc *evidence.Document, modules []engine.Module, dir string, a
 		file.SHA256 = add(RoleEvidence, ref.Path, ref.MediaType, data)
 		a.Files = append(a.Files, file)
 	}
-	a.Policies = append([]engine.Module(nil), modules...)
+	for _, m := range modules {
+		if !m.IsTest() {
+			a.Policies = append(a.Policies, m)
+		}
+	}
 	sort.Slice(a.Policies, func(i, j int) bool { return a.Policies[i].Path < a.Policies[j].Path })
 	for _, m := range a.Policies {
 		add(RolePolicy, m.Path, "text/x-rego", m.Source)
