@@ -5,10 +5,47 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
 )
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+	binOut  []byte
+)
+
+// TestMain removes the binary built by binary once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// binary builds the mdrgate binary once per test run and returns its path.
+func binary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mdrgate-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "mdrgate")
+		build := exec.Command("go", "build", "-o", binPath, "./cmd/mdrgate")
+		build.Dir = repoRoot(t)
+		binOut, binErr = build.CombinedOutput()
+	})
+	if binErr != nil {
+		t.Fatalf("go build: %v\n%s", binErr, binOut)
+	}
+	return binPath
+}
 
 // actionScript returns the script of action.yml's "Run mdrgate" step.
 func actionScript(t *testing.T) string {
@@ -47,10 +84,11 @@ func TestActionScript(t *testing.T) {
 	script := actionScript(t)
 	temp := t.TempDir()
 	bin := filepath.Join(temp, "mdrgate-action", "mdrgate")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/mdrgate")
-	build.Dir = repoRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(binary(t), bin); err != nil {
+		t.Fatal(err)
 	}
 	keys := t.TempDir()
 	const pw = "action-pw-77"

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -228,6 +229,24 @@ func TestReviewFile(t *testing.T) {
 			}
 			tc.check(t, ra)
 		})
+	}
+}
+
+// TestReviewOffline: reviewing files needs no network: the review passes in a
+// network namespace with nothing but a loopback interface that is down.
+func TestReviewOffline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds mdrgate and the cosign tool")
+	}
+	if err := exec.Command("unshare", "-n", "true").Run(); err != nil {
+		t.Skipf("cannot create a network namespace here (unshare -n: %v)", err)
+	}
+	a := attestFile(t, demo(t, nil), "fw-2.4.0.bin")
+	out := filepath.Join(t.TempDir(), "review.json")
+	cmd := exec.Command("unshare", "-n", binary(t), "review", "--key", a.pub, "--insecure-ignore-tlog",
+		"--attestation", a.bundle, "--artefact", a.file, "--evidence", a.archive, "-o", "json="+out)
+	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "review: pass") {
+		t.Fatalf("review without a network: %v\n%s", err, b)
 	}
 }
 
