@@ -330,14 +330,16 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 			mods = append(mods, engine.Module{Path: pf.Path, Source: blob, Builtin: pf.Builtin})
 		}
 	}
+	var bad []string
 	for _, fc := range append(append([]FileCheck{}, a.Evidence...), a.Policies...) {
 		if !fc.OK {
-			a.Archive.OK = false
-			if a.Archive.Reason == "" || strings.HasPrefix(a.Archive.Reason, "the evidence archive ") && !strings.Contains(a.Archive.Reason, "file") {
-				a.Archive.Reason = "evidence or policy files differ from the attestation"
-			}
+			bad = append(bad, fc.Path)
 			a.Problems = append(a.Problems, fmt.Sprintf("%s: %s", fc.Path, fc.Reason))
 		}
+	}
+	if len(bad) > 0 {
+		a.Archive.OK = false
+		a.Archive.Reason += fmt.Sprintf("; %d file(s) differ from the attestation: %s", len(bad), strings.Join(bad, ", "))
 	}
 
 	// The policies, then re-evaluation with them, the recorded parameters and time.
