@@ -304,6 +304,10 @@ func mdStart(s string) string {
 	return s
 }
 
+// CodeSpan is s as a markdown inline code span, or "" when s is empty: control
+// characters escaped, newlines as spaces, fenced longer than any backtick run.
+func CodeSpan(s string) string { return mdCode(s) }
+
 // mdCode is s as an inline code span, or "" when s is empty. The fence is longer
 // than any run of backticks in s. It is for paragraphs and list items, not table
 // cells, where a pipe would end the cell.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mdrgate/mdrgate/internal/report"
 )
 
 // renderMarkdown writes the report as GitHub-flavoured markdown, with the same
@@ -291,22 +293,4 @@ func mdText(s string) string {
 }
 
 // mdCode is s as an inline code span, fenced longer than any backtick run in s.
-func mdCode(s string) string {
-	if s == "" {
-		return ""
-	}
-	longest, run := 0, 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		s = " " + s + " "
-	}
-	return fence + strings.ReplaceAll(s, "\n", " ") + fence
-}
+func mdCode(s string) string { return report.CodeSpan(s) }
