@@ -20,7 +20,7 @@
 #     iec81001: ["9.3", "9.4", "9.5"]
 #     mdr: ["Art. 83"]
 #     mdcg: ["5"]
-#     fda: ["2016 PM guidance", "524B(b)(2)"]
+#     fda: ["2016 postmarket guidance", "524B(b)(2)"]
 #     ssdf: ["RV.2.1", "RV.2.2"]
 #     cra: ["II-2"]
 #   evidence: ["surveillance"]
