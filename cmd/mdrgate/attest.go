@@ -22,7 +22,8 @@ import (
 func newAttest(e env) *cobra.Command {
 	var (
 		common       commonFlags
-		keyPath      string
+		signing      signingFlags
+		ignoreSCT    bool
 		images       []string
 		artefacts    []string
 		at           string
@@ -35,14 +36,19 @@ func newAttest(e env) *cobra.Command {
 		trustedRoot  string
 	)
 	cmd := &cobra.Command{
-		Use:   "attest --key cosign.key [--image REF | --artefact FILE]... [DIR]",
+		Use:   "attest [--key cosign.key] [--image REF | --artefact FILE]... [DIR]",
 		Short: "Evaluate the gate and store a signed attestation of the result with the build",
 		Long: `attest evaluates every control on DIR (default ".") as check does, and stores a
 signed record of it: an in-toto Statement v1 with the predicate
 ` + attest.PredicateType + ` (what was checked, against which
 policies and evidence, with what result; JSON Schema in
 internal/attest/schema/predicate.schema.json), signed as DSSE with a cosign key
-file (password from COSIGN_PASSWORD).
+file (--key; password from COSIGN_PASSWORD) or, without --key, keyless: an
+ephemeral key certified by Fulcio (--fulcio-url) for the identity of an OIDC
+token, each signature recorded in Rekor (--rekor-url). The token is
+--identity-token, else $SIGSTORE_ID_TOKEN, else, in GitHub Actions, one minted
+for the audience "sigstore" (the job needs 'permissions: id-token: write'); it
+is masked in the Actions log and never printed.
 
 The subject is each --image and --artefact (by digest), or the evaluated git
 commit when there is neither. The attestation is stored
@@ -58,28 +64,39 @@ always written: a tar.gz of the evidence document, every evidence file and every
 policy file, each stored by its sha256, which 'mdrgate review' re-checks and
 re-evaluates. Secret-scan reports are archived redacted.
 
-Images and files are also verified against the signing key's public half and
-the configuration's signing.keys and signing.identities (transparency-log
-entries are checked only with --trusted-root), and the results are evidence
-(artefacts), as with 'check --image'. --vsa also stores a SLSA Verification
+Images and files are also verified, and the results are evidence (artefacts),
+as with 'check --image': with --key, against the key's public half and the
+configuration's signing.keys and signing.identities (transparency-log entries
+and identities are checked only with --trusted-root); keyless, against the
+configuration's signing.keys and signing.identities, the identities checked
+offline against --trusted-root (required then, with signing.identities naming
+who signs the artefacts; --insecure-ignore-sct for a private Sigstore whose
+certificates carry no certificate-transparency timestamp). --vsa also stores a SLSA Verification
 Summary Attestation (` + attest.VSAPredicateType + `) the same way
 (bundles: *.vsa.sigstore.json).
 
-No transparency-log entry is made: verify with --insecure-ignore-tlog.
+With --key no transparency-log entry is made: verify with --insecure-ignore-tlog.
+Keyless attestations verify with the signer's identity (--certificate-identity
+and --certificate-oidc-issuer, with --trusted-root for mdrgate).
 Exit codes: 0 stored and the verdict passed, 1 stored and the verdict failed (a
-failed evaluation is attested too), 2 usage, input, signing or storage error:
-then nothing is written to files.`,
+failed evaluation is attested too), 2 usage, input, signing or storage error
+(also when keyless signing has no identity token): then nothing is written to
+files.`,
 		Example: `  # attest a pull request's commit: writes mdrgate-attestation.sigstore.json and mdrgate-evidence.tar.gz
   COSIGN_PASSWORD=… mdrgate attest --key cosign.key .
 
   # attest a released image and file for the release event
   COSIGN_PASSWORD=… mdrgate attest --event release --key cosign.key --image registry.example/infucore/fw:2.4.0 --artefact dist/fw-2.4.0.bin .
-  cosign verify-attestation --key cosign.pub --insecure-ignore-tlog --type ` + attest.PredicateType + ` registry.example/infucore/fw:2.4.0`,
+  cosign verify-attestation --key cosign.pub --insecure-ignore-tlog --type ` + attest.PredicateType + ` registry.example/infucore/fw:2.4.0
+
+  # keyless in GitHub Actions (permissions: id-token: write); the image was signed
+  # keyless by this workflow, named in .mdrgate.yaml signing.identities
+  mdrgate attest --event release --trusted-root trusted_root.json --image registry.example/infucore/fw:2.4.0 .
+  cosign verify-attestation --type ` + attest.PredicateType + ` \
+    --certificate-identity https://github.com/infucore/fw/.github/workflows/release.yml@refs/tags/v2.4.0 \
+    --certificate-oidc-issuer https://token.actions.githubusercontent.com registry.example/infucore/fw:2.4.0`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if keyPath == "" {
-				return fmt.Errorf("--key is required: a cosign private key file (from 'cosign generate-key-pair')")
-			}
 			outs, err := parseOutputs(outputs, report.Names())
 			if err != nil {
 				return err
@@ -92,7 +109,7 @@ then nothing is written to files.`,
 			if (len(images) > 0 || len(artefacts) > 0) && cmd.Flags().Changed("bundle") {
 				return fmt.Errorf("--bundle names the commit attestation's file, written only without --image and --artefact (files get FILE.mdrgate.sigstore.json)")
 			}
-			signer, err := sign.Load(keyPath, []byte(e.getenv(sign.PasswordEnv)))
+			signer, err := signing.method(cmd.Context(), cmd, e)
 			if err != nil {
 				return err
 			}
@@ -114,7 +131,7 @@ then nothing is written to files.`,
 					return fmt.Errorf("--image and --artefact cannot be combined with --evidence-file: their signatures are verified into the evidence, which --evidence-file fixes")
 				}
 				o.Artefacts = func(ctx context.Context, cfg *config.Config) ([]evidence.Artefact, error) {
-					return verifyOwn(ctx, cfg, signer, trustedRoot, images, artefacts)
+					return verifyOwn(ctx, cfg, signer, trustedRoot, ignoreSCT, images, artefacts)
 				}
 			}
 			ev, err := check.Evaluate(cmd.Context(), o)
@@ -144,6 +161,7 @@ then nothing is written to files.`,
 			for _, s := range res.Stored {
 				fmt.Fprintf(e.stdout, "stored: %s %s\n", s.Kind, s.Where)
 			}
+			printSigner(e, signer)
 			if rep.Verdict != result.VerdictPass {
 				return errVerdictFailed
 			}
@@ -151,8 +169,8 @@ then nothing is written to files.`,
 		},
 	}
 	common.register(cmd)
+	signing.register(cmd, "cosign private key file that signs the attestation")
 	f := cmd.Flags()
-	f.StringVar(&keyPath, "key", "", "cosign private key file that signs the attestation; its password is read from "+sign.PasswordEnv)
 	f.StringArrayVar(&images, "image", nil, "image to attest, REGISTRY/REPOSITORY:TAG or @sha256:DIGEST (repeatable)")
 	f.StringArrayVar(&artefacts, "artefact", nil, "file to attest; its bundle is written to FILE.mdrgate.sigstore.json (repeatable)")
 	f.StringVar(&at, "at", "", "evaluation time, RFC 3339 (default now)")
@@ -162,19 +180,30 @@ then nothing is written to files.`,
 	f.StringVar(&bundle, "bundle", attest.DefaultBundle, "where to write the commit's attestation bundle (without --image and --artefact)")
 	f.BoolVar(&vsa, "vsa", false, "also store a SLSA Verification Summary Attestation")
 	f.StringArrayVarP(&outputs, "output", "o", nil, "also write the evaluation report, FORMAT or FORMAT=FILE (repeatable); formats: "+strings.Join(report.Names(), ", "))
-	f.StringVar(&trustedRoot, "trusted-root", "", "Sigstore trusted_root.json: verify the artefacts' keyless signatures (signing.identities) and transparency-log entries against it")
+	f.StringVar(&trustedRoot, "trusted-root", "", "Sigstore trusted_root.json: verify the artefacts' keyless signatures (signing.identities) and transparency-log entries against it (required to attest artefacts keyless)")
+	f.BoolVar(&ignoreSCT, "insecure-ignore-sct", false, "accept the artefacts' keyless certificates without a certificate-transparency timestamp (private Sigstore)")
 	return cmd
 }
 
-// verifyOwn verifies the artefacts being attested against the signing key's
-// public half and the configuration's signing keys and identities.
-func verifyOwn(ctx context.Context, cfg *config.Config, signer *sign.Signer, trustedRoot string, images, files []string) ([]evidence.Artefact, error) {
-	t := trustFlags{trustedRoot: trustedRoot, ignoreTlog: trustedRoot == ""}
+// verifyOwn verifies the artefacts being attested against the configuration's
+// signing keys and identities and, when signing with a key, its public half.
+// Keyless, the identities are checked against trustedRoot, which is required.
+func verifyOwn(ctx context.Context, cfg *config.Config, signer sign.Method, trustedRoot string, ignoreSCT bool, images, files []string) ([]evidence.Artefact, error) {
+	t := trustFlags{trustedRoot: trustedRoot, ignoreTlog: trustedRoot == "", ignoreSCT: ignoreSCT}
 	o := t.options(cfg)
-	if trustedRoot == "" {
-		o.Identities = nil
+	if key, ok := signer.(*sign.Signer); ok {
+		if trustedRoot == "" {
+			o.Identities = nil
+		}
+		o.PublicKeys = []verify.NamedKey{{Name: key.Path + " (public key)", Key: key.PublicKey()}}
+	} else {
+		if trustedRoot == "" {
+			return nil, fmt.Errorf("keyless attest verifies the signatures of --image and --artefact against the configuration's signing.identities offline: give --trusted-root (a Sigstore trusted_root.json, e.g. from 'cosign trusted-root create' or the public-good TUF repository)")
+		}
+		if len(o.Identities)+len(o.Keys) == 0 {
+			return nil, fmt.Errorf("keyless attest verifies the signatures of --image and --artefact against the configuration's signing.identities (or signing.keys): name who signs them in the signing block of the configuration")
+		}
 	}
-	o.PublicKeys = []verify.NamedKey{{Name: signer.Path + " (public key)", Key: signer.PublicKey()}}
 	v, err := verify.New(o)
 	if err != nil {
 		return nil, err

@@ -136,7 +136,7 @@ func TestAttestImageWithCosignCLI(t *testing.T) {
 			priv, pub := cosignKeys(t, dir, "cosign", pw)
 			_, otherPub := cosignKeys(t, dir, "other", "other-pw-1")
 			repo := host + "/infucore/attest-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
-			img := pushWithCrane(t, dir, repo+":2.4.0", "firmware "+t.Name())
+			img := pushWithCrane(t, dir, repo+":2.4.0", "firmware "+t.Name()+unique())
 			file := filepath.Join(dir, "fw-2.4.0.bin")
 			if err := os.WriteFile(file, []byte("firmware 2.4.0 "+t.Name()), 0o644); err != nil {
 				t.Fatal(err)
@@ -229,7 +229,7 @@ func TestAttestUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no key", []string{"attest", dir}, "--key is required"},
+		{"no key, no identity token", []string{"attest", dir}, "keyless signing needs an OIDC identity token"},
 		{"wrong password", []string{"attest", "--key", priv, dir}, "cannot load the cosign private key"},
 		{"bundle with artefact", []string{"attest", "--key", priv, "--artefact", priv, "--bundle", "x.json", dir}, "--bundle names the commit attestation"},
 		{"missing artefact", []string{"attest", "--key", priv, "--artefact", filepath.Join(dir, "nope.bin"), dir}, "not a readable file"},

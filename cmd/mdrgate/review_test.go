@@ -6,18 +6,25 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mdrgate/mdrgate/internal/attest"
 	"github.com/mdrgate/mdrgate/internal/demorepo"
 	"github.com/mdrgate/mdrgate/internal/review"
 	"github.com/mdrgate/mdrgate/internal/sign"
 )
+
+// unique makes pushed test images differ between runs: the docker-registry of
+// scripts/test.sh may outlive one run, and signatures and attestations of an
+// earlier run would otherwise still hang on the same digest.
+func unique() string { return fmt.Sprintf(" %d", time.Now().UnixNano()) }
 
 // attested is a file attested by mdrgate attest for the tests of review.
 type attested struct {
@@ -303,7 +310,7 @@ func TestReviewImage(t *testing.T) {
 			dir := t.TempDir()
 			priv, pub := cosignKeys(t, dir, "cosign", pw)
 			repo := host + "/infucore/review-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
-			img := pushWithCrane(t, dir, repo+":2.4.0", "firmware "+t.Name())
+			img := pushWithCrane(t, dir, repo+":2.4.0", "firmware "+t.Name()+unique())
 			vars := map[string]string{"COSIGN_PASSWORD": pw}
 			if code, stdout, stderr := mdrgateEnv(t, vars, "attest", "--key", priv, "--image", img,
 				"--archive", filepath.Join(dir, "ev.tar.gz"), "--at", at, demo(t, nil)); code != 0 {
@@ -313,10 +320,25 @@ func TestReviewImage(t *testing.T) {
 			if code != 0 || len(r.Attestations) != 1 || !r.Attestations[0].Reproduced.OK || !strings.Contains(r.Attestations[0].Archive.Reason, "referrer of") {
 				t.Fatalf("review of the image: exit %d\n%s", code, out)
 			}
+			// An attestation by someone else is listed, not reviewed.
+			otherPriv, _ := cosignKeys(t, dir, "other", "other-pw-3")
+			if code, stdout, stderr := mdrgateEnv(t, map[string]string{"COSIGN_PASSWORD": "other-pw-3"}, "attest", "--key", otherPriv, "--image", img,
+				"--archive", filepath.Join(dir, "ev2.tar.gz"), "--at", at, demo(t, nil)); code != 0 {
+				t.Fatalf("attest with another key: exit %d\n%s%s", code, stdout, stderr)
+			}
+			code, r, out = reviewJSON(t, "--key", pub, "--insecure-ignore-tlog", img)
+			if code != 0 || len(r.Attestations) != 1 || len(r.Ignored) != 1 || !strings.Contains(r.Ignored[0], "the signature does not verify") {
+				t.Fatalf("review with an untrusted attestation beside: exit %d, ignored %q\n%s", code, r.Ignored, out)
+			}
 			tamperAttestations(t, img)
 			code, r, out = reviewJSON(t, "--key", pub, "--insecure-ignore-tlog", img)
-			if code != 1 || r.Attestations[0].Signature.OK || r.Attestations[0].Predicate != nil {
-				t.Fatalf("review of a tampered attestation: exit %d\n%s", code, out)
+			if code != 1 || len(r.Attestations) != 2 {
+				t.Fatalf("review of tampered attestations: exit %d, want 1 with both attestations failing\n%s", code, out)
+			}
+			for _, a := range r.Attestations {
+				if a.Signature.OK || a.Predicate != nil {
+					t.Fatalf("a tampered attestation passed its signature check: %+v", a.Signature)
+				}
 			}
 		})
 	}

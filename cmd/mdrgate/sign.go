@@ -1,50 +1,116 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
 	"github.com/spf13/cobra"
 
+	"github.com/mdrgate/mdrgate/action"
 	"github.com/mdrgate/mdrgate/internal/atomicfile"
 	"github.com/mdrgate/mdrgate/internal/check"
 	"github.com/mdrgate/mdrgate/internal/result"
 	"github.com/mdrgate/mdrgate/internal/sign"
 )
 
+// signingFlags choose how sign and attest sign: --key, or keyless with an OIDC
+// identity token through Fulcio and Rekor.
+type signingFlags struct {
+	key, fulcioURL, rekorURL, token string
+}
+
+func (s *signingFlags) register(cmd *cobra.Command, keyUsage string) {
+	f := cmd.Flags()
+	f.StringVar(&s.key, "key", "", keyUsage+"; its password is read from "+sign.PasswordEnv+"; without --key, sign keyless")
+	f.StringVar(&s.fulcioURL, "fulcio-url", sign.DefaultFulcioURL, "keyless: the Fulcio instance that certifies the OIDC identity")
+	f.StringVar(&s.rekorURL, "rekor-url", sign.DefaultRekorURL, "keyless: the Rekor transparency log that records each signature")
+	f.StringVar(&s.token, "identity-token", "", "keyless: the OIDC identity token (a JWT; default $"+sign.TokenEnv+", or minted with audience sigstore in GitHub Actions; prefer the variable: flags show in process lists)")
+}
+
+// method loads the key, or prepares keyless signing with the identity token
+// from --identity-token, SIGSTORE_ID_TOKEN or the GitHub Actions runtime
+// (ACTIONS_ID_TOKEN_REQUEST_URL, audience "sigstore"). In GitHub Actions the
+// token is masked in the log; it is never printed nor quoted in an error.
+func (s *signingFlags) method(ctx context.Context, cmd *cobra.Command, e env) (sign.Method, error) {
+	if s.key != "" {
+		for _, fl := range []string{"identity-token", "fulcio-url", "rekor-url"} {
+			if cmd.Flags().Changed(fl) {
+				return nil, fmt.Errorf("--%s is for keyless signing: give either --key or the keyless flags, not both", fl)
+			}
+		}
+		return sign.Load(s.key, []byte(e.getenv(sign.PasswordEnv)))
+	}
+	tok := s.token
+	if tok == "" {
+		tok = e.getenv(sign.TokenEnv)
+	}
+	rt := action.New(e.stdout, e.getenv, nil)
+	switch {
+	case tok == "" && e.getenv("ACTIONS_ID_TOKEN_REQUEST_URL") != "":
+		t, err := rt.IDToken(ctx, "sigstore") // masks the token
+		if err != nil {
+			return nil, fmt.Errorf("keyless signing: %w", err)
+		}
+		tok = t
+	case tok != "" && rt.InActions():
+		if err := rt.Mask(tok); err != nil {
+			return nil, err
+		}
+	}
+	return sign.NewKeyless(sign.KeylessOptions{FulcioURL: s.fulcioURL, RekorURL: s.rekorURL, IDToken: tok})
+}
+
 func newSign(e env) *cobra.Command {
 	var (
 		common    commonFlags
-		keyPath   string
+		signing   signingFlags
 		images    []string
 		artefacts []string
 		at        string
 	)
 	cmd := &cobra.Command{
-		Use:   "sign --key cosign.key (--image REF | --artefact FILE)... [DIR]",
+		Use:   "sign [--key cosign.key] (--image REF | --artefact FILE)... [DIR]",
 		Short: "Sign released artefacts only when the release gate passes",
 		Long: `sign evaluates the gate for the release event on DIR (default ".") and, only when
-the verdict passes, signs each artefact with a cosign key file (password from
-COSIGN_PASSWORD):
+the verdict passes, signs each artefact:
 
   images: a cosign signature in the registry (".sig" tag) for the image, and for a
           multi-platform index for the index and each platform;
   files:  a Sigstore bundle beside the file, FILE.sigstore.json.
 
-No transparency-log entry is made: verify with 'mdrgate verify --key cosign.pub
+With --key, the signer is a cosign key file (password from COSIGN_PASSWORD) and
+no transparency-log entry is made: verify with 'mdrgate verify --key cosign.pub
 --insecure-ignore-tlog' or 'cosign verify --key cosign.pub --insecure-ignore-tlog'.
 
+Without --key, sign is keyless: an ephemeral key is certified by Fulcio
+(--fulcio-url) for the identity of an OIDC token, and every signature is
+recorded in Rekor (--rekor-url). The token is --identity-token, else
+$SIGSTORE_ID_TOKEN, else, in GitHub Actions, one minted for the audience
+"sigstore" (the job needs 'permissions: id-token: write'). The token is masked
+in the Actions log and never printed. Verify with the signer's identity:
+'mdrgate verify --certificate-identity ... --certificate-oidc-issuer ...
+--trusted-root trusted_root.json' or 'cosign verify --certificate-identity ...
+--certificate-oidc-issuer ...'.
+
 When the gate fails, the failing controls are listed, nothing is signed and the
-exit code is 1. Exit code 2: usage, configuration, input or signing error.`,
-		Example: `  COSIGN_PASSWORD=… mdrgate sign --key cosign.key --image registry.example/infucore/fw:2.4.0 .
-  COSIGN_PASSWORD=… mdrgate sign --key cosign.key --artefact dist/fw-2.4.0.bin .`,
+exit code is 1. Exit code 2: usage, configuration, input or signing error (also
+when keyless signing has no identity token).`,
+		Example: `  # with a key file
+  COSIGN_PASSWORD=… mdrgate sign --key cosign.key --image registry.example/infucore/fw:2.4.0 .
+  COSIGN_PASSWORD=… mdrgate sign --key cosign.key --artefact dist/fw-2.4.0.bin .
+
+  # keyless in GitHub Actions (permissions: id-token: write), public-good Sigstore
+  mdrgate sign --image registry.example/infucore/fw:2.4.0 --artefact dist/fw-2.4.0.bin .
+
+  # keyless with a private Sigstore and a token from elsewhere
+  SIGSTORE_ID_TOKEN=… mdrgate sign --fulcio-url https://fulcio.infucore.example \
+    --rekor-url https://rekor.infucore.example --image registry.example/infucore/fw:2.4.0 .`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if keyPath == "" {
-				return fmt.Errorf("--key is required: a cosign private key file (from 'cosign generate-key-pair')")
-			}
 			if len(images)+len(artefacts) == 0 {
 				return fmt.Errorf("nothing to sign: give --image REF or --artefact FILE (repeatable)")
 			}
@@ -56,7 +122,7 @@ exit code is 1. Exit code 2: usage, configuration, input or signing error.`,
 					return fmt.Errorf("--artefact %s: not a readable file", f)
 				}
 			}
-			signer, err := sign.Load(keyPath, []byte(e.getenv(sign.PasswordEnv)))
+			signer, err := signing.method(cmd.Context(), cmd, e)
 			if err != nil {
 				return err
 			}
@@ -111,14 +177,29 @@ exit code is 1. Exit code 2: usage, configuration, input or signing error.`,
 				}
 				fmt.Fprintf(e.stdout, "signed: image %s (%s)\n", ref, strings.Join(names, ", "))
 			}
+			printSigner(e, signer)
 			return nil
 		},
 	}
 	common.register(cmd)
+	signing.register(cmd, "cosign private key file")
 	f := cmd.Flags()
-	f.StringVar(&keyPath, "key", "", "cosign private key file; its password is read from "+sign.PasswordEnv)
 	f.StringArrayVar(&images, "image", nil, "image to sign, REGISTRY/REPOSITORY:TAG or @sha256:DIGEST (repeatable)")
 	f.StringArrayVar(&artefacts, "artefact", nil, "file to sign into FILE.sigstore.json (repeatable)")
 	f.StringVar(&at, "at", "", "evaluation time, RFC 3339 (default now)")
 	return cmd
+}
+
+// printSigner names the identity the keyless certificate was issued for, once
+// something was signed.
+func printSigner(e env, m sign.Method) {
+	k, ok := m.(*sign.Keyless)
+	if !ok || k.Certificate() == nil {
+		return
+	}
+	sum, err := certificate.SummarizeCertificate(k.Certificate())
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(e.stdout, "signer: keyless %s (issuer %s)\n", sum.SubjectAlternativeName, sum.Extensions.Issuer)
 }

@@ -35,7 +35,7 @@ func TestSignBehindTheGate(t *testing.T) {
 			dir := t.TempDir()
 			priv, pub := cosignKeys(t, dir, "cosign", pw)
 			repo := host + "/infucore/sign-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
-			img := pushWithCrane(t, dir, repo+":2.4.0", "firmware "+t.Name())
+			img := pushWithCrane(t, dir, repo+":2.4.0", "firmware "+t.Name()+unique())
 			file := filepath.Join(dir, "fw-2.4.0.bin")
 			if err := os.WriteFile(file, []byte("firmware 2.4.0 "+t.Name()), 0o644); err != nil {
 				t.Fatal(err)
@@ -86,7 +86,7 @@ func TestSignUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no key", []string{"sign", "--image", "example.invalid/a:1", dir}, "--key is required"},
+		{"no key, no identity token", []string{"sign", "--image", "example.invalid/a:1", dir}, "keyless signing needs an OIDC identity token"},
 		{"nothing to sign", []string{"sign", "--key", "cosign.key", dir}, "nothing to sign"},
 		{"other event", []string{"sign", "--key", "cosign.key", "--image", "example.invalid/a:1", "--event", "pull_request", dir}, "release gate"},
 		{"missing artefact", []string{"sign", "--key", "cosign.key", "--artefact", filepath.Join(dir, "nope.bin"), dir}, "nope.bin"},

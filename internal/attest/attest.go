@@ -16,11 +16,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	ggstatic "github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/sigstore/cosign/v2/pkg/oci"
 	"github.com/sigstore/cosign/v2/pkg/oci/mutate"
 	ociremote "github.com/sigstore/cosign/v2/pkg/oci/remote"
-	"github.com/sigstore/cosign/v2/pkg/oci/static"
-	ctypes "github.com/sigstore/cosign/v2/pkg/types"
-	"github.com/sigstore/sigstore/pkg/signature/dsse"
 
 	"github.com/mdrgate/mdrgate/internal/atomicfile"
 	"github.com/mdrgate/mdrgate/internal/check"
@@ -60,8 +58,8 @@ type Options struct {
 	Bundle string
 	// VSA also emits a SLSA Verification Summary Attestation.
 	VSA bool
-	// Signer signs the statements.
-	Signer *sign.Signer
+	// Signer signs the statements: a key file or keyless.
+	Signer sign.Method
 	// RemoteOptions are extra registry options.
 	RemoteOptions []remote.Option
 }
@@ -93,7 +91,7 @@ type image struct {
 // after the registry writes succeeded.
 func Attest(ctx context.Context, ev *check.Evaluation, o Options) (*Outcome, error) {
 	if o.Signer == nil {
-		return nil, fmt.Errorf("no signer: give --key")
+		return nil, fmt.Errorf("no signer: give --key, or an OIDC identity token for keyless signing")
 	}
 	if o.Archive == "" {
 		o.Archive = DefaultArchive
@@ -162,14 +160,14 @@ func Attest(ctx context.Context, ev *check.Evaluation, o Options) (*Outcome, err
 		data       []byte
 	}
 	var files []file
-	envelopes := make([][]byte, len(stmts))
+	atts := make([]oci.Signature, len(stmts))
 	for i, s := range stmts {
 		if len(images) > 0 {
-			env, err := dsse.WrapSigner(o.Signer.SignerVerifier(), PayloadType).SignMessage(bytes.NewReader(s.payload))
+			att, err := sign.Attestation(ctx, s.payload, PayloadType, s.predicateType, o.Signer)
 			if err != nil {
-				return nil, fmt.Errorf("--key %s: signing the statement: %w", o.Signer.Path, err)
+				return nil, err
 			}
-			envelopes[i] = env
+			atts[i] = att
 		}
 		var paths []string
 		for _, f := range o.Files {
@@ -202,12 +200,7 @@ func Attest(ctx context.Context, ev *check.Evaluation, o Options) (*Outcome, err
 	oopts := []ociremote.Option{ociremote.WithRemoteOptions(ropts...)}
 	for _, im := range images {
 		for i, s := range stmts {
-			att, err := static.NewAttestation(envelopes[i],
-				static.WithLayerMediaType(ctypes.DssePayloadType),
-				static.WithAnnotations(map[string]string{"predicateType": s.predicateType}))
-			if err != nil {
-				return nil, err
-			}
+			att := atts[i]
 			se, err := ociremote.SignedEntity(im.digest, oopts...)
 			if err != nil {
 				return nil, fmt.Errorf("image %s: %w", im.digest, err)

@@ -49,6 +49,12 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	for _, a := range v.Attestations {
 		writeAttestation(&b, &a)
 	}
+	if len(v.Ignored) > 0 {
+		b.WriteString("\n## Ignored attestations\n\nNot signed by a trusted key or identity, so not reviewed:\n\n")
+		for _, s := range v.Ignored {
+			fmt.Fprintf(&b, "- %s\n", mdText(s))
+		}
+	}
 	if len(v.Changes) > 0 {
 		b.WriteString("\n## Changes between releases\n")
 		for _, c := range v.Changes {

@@ -26,6 +26,12 @@ type Report struct {
 	// Verdict is pass when every attestation passed review (see Attestation.Verdict).
 	Verdict      string        `json:"verdict"`
 	Attestations []Attestation `json:"attestations"`
+	// Ignored lists the attestations of mdrgate's type found on an image whose
+	// signature verifies with no trusted key or identity while another one of
+	// the image does: like cosign, which accepts an image when any of its
+	// attestations verifies, review reviews the trusted ones and only lists
+	// these, with the reason.
+	Ignored []string `json:"ignored"`
 	// Changes compare consecutive attestations of the same product, oldest first.
 	Changes []Change `json:"changes"`
 }

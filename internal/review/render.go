@@ -73,7 +73,9 @@ type view struct {
 	Inconsistent []string
 	Passed       int
 	Attestations []attView
-	Changes      []changeView
+	// Ignored are untrusted attestations that were not reviewed.
+	Ignored []string
+	Changes []changeView
 }
 
 type attView struct {
@@ -237,6 +239,8 @@ func newView(r *Report) *view {
 			}
 		}
 	}
+	v.Ignored = append(v.Ignored, r.Ignored...)
+	sort.Strings(v.Ignored)
 	for _, c := range r.Changes {
 		cv := changeView{
 			From: c.From, To: c.To,

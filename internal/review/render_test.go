@@ -183,6 +183,7 @@ func reportOf(verdict string, atts ...Attestation) *Report {
 		Generator:    evidence.Generator{Name: "mdrgate", Version: "0.9.0"},
 		Verdict:      verdict,
 		Attestations: atts,
+		Ignored:      []string{},
 		Changes:      []Change{},
 	}
 }
@@ -256,6 +257,7 @@ func changesReport() *Report {
 	old := attestationOf("2.3.0", prevTime, demoControls[:6])
 	cur := attestationOf("2.4.0", atTime, demoControls)
 	r := reportOf("pass", old, cur)
+	r.Ignored = []string{"registry.example/infucore/fw@sha256:" + strings.Repeat("7", 64) + ": the signature does not verify: key cosign.pub: invalid signature when validating ASN.1 encoded signature"}
 	r.Changes = []Change{{
 		From: old.Source, To: cur.Source, FromTime: prevTime, ToTime: atTime,
 		FromVerdict: "pass", ToVerdict: "pass",

@@ -85,13 +85,14 @@ func Review(ctx context.Context, targets []Target, o Options) (*Report, error) {
 		}
 		archives = append(archives, archiveFile{p, data, attest.Digest(data)})
 	}
-	r := &Report{Schema: Schema, ReviewedAt: o.Now().UTC().Truncate(time.Second), Generator: o.Generator, Attestations: []Attestation{}, Changes: []Change{}}
+	r := &Report{Schema: Schema, ReviewedAt: o.Now().UTC().Truncate(time.Second), Generator: o.Generator, Attestations: []Attestation{}, Ignored: []string{}, Changes: []Change{}}
 	for _, t := range targets {
-		atts, err := reviewTarget(ctx, t, archives, o)
+		atts, ignored, err := reviewTarget(ctx, t, archives, o)
 		if err != nil {
 			return nil, err
 		}
 		r.Attestations = append(r.Attestations, atts...)
+		r.Ignored = append(r.Ignored, ignored...)
 	}
 	r.Verdict = result.VerdictPass
 	for _, a := range r.Attestations {
@@ -124,52 +125,63 @@ type found struct {
 	image    *name.Digest
 }
 
-func reviewTarget(ctx context.Context, t Target, archives []archiveFile, o Options) ([]Attestation, error) {
+func reviewTarget(ctx context.Context, t Target, archives []archiveFile, o Options) ([]Attestation, []string, error) {
 	var fs []found
+	var ignored []string
 	switch {
 	case t.Image != "":
 		o.progress("review: reading the attestations of %s", t.Image)
 		d, _, atts, err := o.Verifier.ImageAttestations(ctx, t.Image, attest.PredicateType)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		art := Artefact{Kind: "image", Name: t.Image, Digest: d.DigestStr()}
 		if len(atts) == 0 {
 			a := Attestation{Source: t.Image, Artefact: art, Controls: []ControlReview{}, Evidence: []FileCheck{}, Policies: []FileCheck{}}
 			a.fail(&a.Signature, "no mdrgate attestation (predicate type %s) is attached to %s", attest.PredicateType, d)
-			return []Attestation{a}, nil
+			return []Attestation{a}, nil, nil
+		}
+		trusted := 0
+		for _, att := range atts {
+			if att.Verification.Verified {
+				trusted++
+			}
 		}
 		for _, att := range atts {
+			if trusted > 0 && !att.Verification.Verified {
+				ignored = append(ignored, fmt.Sprintf("%s: %s", d, att.Verification.Reason))
+				continue
+			}
 			dd := d
 			fs = append(fs, found{source: t.Image, artefact: art, att: att, image: &dd})
 		}
 	case t.Attestation != "":
 		att, err := o.Verifier.AttestationBundle(t.Attestation)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		f := found{source: t.Attestation, att: att}
 		switch {
 		case t.Artefact != "" && t.Commit == "":
 			data, err := os.ReadFile(t.Artefact)
 			if err != nil {
-				return nil, fmt.Errorf("--artefact %s: %w", t.Artefact, unwrap(err))
+				return nil, nil, fmt.Errorf("--artefact %s: %w", t.Artefact, unwrap(err))
 			}
 			f.artefact = Artefact{Kind: "file", Name: t.Artefact, Digest: "sha256:" + attest.Digest(data)}
 		case t.Commit != "" && t.Artefact == "":
 			f.artefact = Artefact{Kind: "commit", Name: t.Commit, Digest: "gitCommit:" + strings.ToLower(t.Commit)}
 		default:
-			return nil, fmt.Errorf("--attestation %s: give the file it must be about (--artefact FILE) or, for a commit's attestation, --commit SHA: a subject is never taken on the attestation's word", t.Attestation)
+			return nil, nil, fmt.Errorf("--attestation %s: give the file it must be about (--artefact FILE) or, for a commit's attestation, --commit SHA: a subject is never taken on the attestation's word", t.Attestation)
 		}
 		fs = append(fs, f)
 	default:
-		return nil, fmt.Errorf("empty review target")
+		return nil, nil, fmt.Errorf("empty review target")
 	}
 	var out []Attestation
 	for _, f := range fs {
 		out = append(out, reviewOne(ctx, f, archives, o))
 	}
-	return out, nil
+	return out, ignored, nil
 }
 
 // fail records a failed check and its problem.

@@ -1,8 +1,12 @@
-// Package sign signs released artefacts with a cosign key file: images get a
+// Package sign signs released artefacts, with a cosign key file (Load) or
+// keyless (NewKeyless: an ephemeral key, a Fulcio certificate for the CI's OIDC
+// identity and a Rekor transparency-log entry per signature). Images get a
 // cosign signature in their registry (the legacy ".sig" tag, which every cosign
 // version verifies; an index and each of its platforms are signed), files get a
-// Sigstore bundle beside them, and in-toto statements get a DSSE envelope. No
-// transparency-log entry is made: verifiers need --insecure-ignore-tlog.
+// Sigstore bundle beside them, and in-toto statements get a DSSE envelope (a
+// Sigstore bundle, or a cosign attestation in the registry). Key-file
+// signatures make no transparency-log entry: verifiers need
+// --insecure-ignore-tlog.
 package sign
 
 import (
@@ -25,7 +29,6 @@ import (
 	"github.com/sigstore/cosign/v2/pkg/cosign"
 	"github.com/sigstore/cosign/v2/pkg/oci/mutate"
 	ociremote "github.com/sigstore/cosign/v2/pkg/oci/remote"
-	"github.com/sigstore/cosign/v2/pkg/oci/static"
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	sgsign "github.com/sigstore/sigstore-go/pkg/sign"
@@ -34,6 +37,20 @@ import (
 	sigpayload "github.com/sigstore/sigstore/pkg/signature/payload"
 	"google.golang.org/protobuf/encoding/protojson"
 )
+
+// Method is how artefacts are signed: a cosign key file (*Signer, from Load) or
+// keyless (*Keyless, from NewKeyless).
+type Method interface {
+	// Bundle signs content into a Sigstore bundle: a message signature or a
+	// DSSE envelope, with the verification material (a key hint, or the
+	// certificate and the transparency-log entry).
+	Bundle(ctx context.Context, c sgsign.Content) (*protobundle.Bundle, error)
+	// CertificateChain is the PEM chain (intermediates, then root) of the
+	// signing certificate once one was issued; nil for a key.
+	CertificateChain() []byte
+	// String names the method for messages; it never contains a secret.
+	String() string
+}
 
 // PasswordEnv is the environment variable holding the key file's password, as cosign.
 const PasswordEnv = "COSIGN_PASSWORD"
@@ -78,7 +95,7 @@ func (s *Signer) PublicKeyPEM() ([]byte, error) { return cryptoutils.MarshalPubl
 
 // Image signs an image by digest: the image or index itself and, for an index,
 // each platform's manifest. It returns the signed digests, index first.
-func Image(ctx context.Context, ref string, s *Signer, ropts ...remote.Option) ([]name.Digest, error) {
+func Image(ctx context.Context, ref string, s Method, ropts ...remote.Option) ([]name.Digest, error) {
 	r, err := name.ParseReference(ref)
 	if err != nil {
 		return nil, fmt.Errorf("image %q: not an image reference (expected REGISTRY/REPOSITORY:TAG or @sha256:DIGEST): %w", ref, err)
@@ -105,7 +122,7 @@ func Image(ctx context.Context, ref string, s *Signer, ropts ...remote.Option) (
 		}
 	}
 	for _, d := range digests {
-		if err := Manifest(d, s, ropts...); err != nil {
+		if err := manifest(ctx, d, s, ropts...); err != nil {
 			return nil, err
 		}
 	}
@@ -114,19 +131,19 @@ func Image(ctx context.Context, ref string, s *Signer, ropts ...remote.Option) (
 
 // Manifest signs exactly one manifest (an image, or an index without its
 // platforms) and stores the signature under its ".sig" tag.
-func Manifest(d name.Digest, s *Signer, ropts ...remote.Option) error {
+func Manifest(d name.Digest, s Method, ropts ...remote.Option) error {
+	return manifest(context.Background(), d, s, ropts...)
+}
+
+func manifest(ctx context.Context, d name.Digest, s Method, ropts ...remote.Option) error {
 	oopts := []ociremote.Option{ociremote.WithRemoteOptions(ropts...)}
 	payload, err := (&sigpayload.Cosign{Image: d}).MarshalJSON()
 	if err != nil {
 		return err
 	}
-	raw, err := s.sv.SignMessage(bytes.NewReader(payload))
+	sig, err := Signature(ctx, payload, s)
 	if err != nil {
 		return fmt.Errorf("signing %s: %w", d, err)
-	}
-	sig, err := static.NewSignature(payload, base64.StdEncoding.EncodeToString(raw))
-	if err != nil {
-		return err
 	}
 	se, err := ociremote.SignedEntity(d, oopts...)
 	if err != nil {
@@ -144,19 +161,35 @@ func Manifest(d name.Digest, s *Signer, ropts ...remote.Option) error {
 // BundlePath is where a file's Sigstore bundle is written: FILE.sigstore.json.
 func BundlePath(file string) string { return file + ".sigstore.json" }
 
-// File signs a file's content into a Sigstore bundle (message signature, public
-// key hint, no transparency-log entry) and returns the bundle's JSON.
-func File(ctx context.Context, data []byte, s *Signer) ([]byte, error) {
-	return s.bundle(ctx, &sgsign.PlainData{Data: data})
+// File signs a file's content into a Sigstore bundle (a message signature) and
+// returns the bundle's JSON.
+func File(ctx context.Context, data []byte, s Method) ([]byte, error) {
+	b, err := s.Bundle(ctx, &sgsign.PlainData{Data: data})
+	if err != nil {
+		return nil, err
+	}
+	return marshalBundle(b)
 }
 
 // DSSE signs a payload of the given type into a Sigstore bundle with a DSSE
 // envelope and returns the bundle's JSON.
-func DSSE(ctx context.Context, payload []byte, payloadType string, s *Signer) ([]byte, error) {
-	return s.bundle(ctx, &sgsign.DSSEData{Data: payload, PayloadType: payloadType})
+func DSSE(ctx context.Context, payload []byte, payloadType string, s Method) ([]byte, error) {
+	b, err := s.Bundle(ctx, &sgsign.DSSEData{Data: payload, PayloadType: payloadType})
+	if err != nil {
+		return nil, err
+	}
+	return marshalBundle(b)
 }
 
-func (s *Signer) bundle(ctx context.Context, c sgsign.Content) ([]byte, error) {
+// String names the key file for messages.
+func (s *Signer) String() string { return "--key " + s.Path }
+
+// CertificateChain is nil: a key has no certificate.
+func (s *Signer) CertificateChain() []byte { return nil }
+
+// Bundle signs content with the key into a Sigstore bundle with a public-key
+// hint and no transparency-log entry.
+func (s *Signer) Bundle(ctx context.Context, c sgsign.Content) (*protobundle.Bundle, error) {
 	kp, err := s.keypair()
 	if err != nil {
 		return nil, err
@@ -165,7 +198,7 @@ func (s *Signer) bundle(ctx context.Context, c sgsign.Content) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--key %s: signing the bundle: %w", s.Path, err)
 	}
-	return marshalBundle(b)
+	return b, nil
 }
 
 func marshalBundle(b *protobundle.Bundle) ([]byte, error) {
