@@ -108,6 +108,7 @@ type Repo struct {
 	Documents   []Doc        `json:"documents"`
 	Codeowners  *Codeowners  `json:"codeowners,omitempty"`
 	Workflows   []Workflow   `json:"workflows"`
+	Actions     []Action     `json:"actions"`
 	Manifests   []Manifest   `json:"manifests"`
 	Dockerfiles []Dockerfile `json:"dockerfiles"`
 	UpdateTools []UpdateTool `json:"update_tools"`
@@ -203,6 +204,22 @@ type Workflow struct {
 	// Permissions is the top-level permissions block; nil when absent.
 	Permissions *Permissions `json:"permissions"`
 	Jobs        []Job        `json:"jobs"`
+}
+
+// Action is a local GitHub Action of the repository (Repo.Actions): an action.yml
+// or action.yaml metadata file outside test, example and vendored folders, or
+// one that a local `uses: ./path` of a workflow or composite action names.
+type Action struct {
+	FileRef
+	Name string `json:"name"`
+	// Using is runs.using as written: composite, node20, docker, …
+	Using string `json:"using"`
+	// Image is runs.image of a docker action when it names a registry image
+	// (docker://…); null for a Dockerfile in the repository, whose FROM lines are
+	// in dockerfiles.
+	Image *Uses `json:"image"`
+	// Steps are the steps of a composite action; empty for other actions.
+	Steps []Step `json:"steps"`
 }
 
 // Permissions is a workflow or job permissions block: either a shorthand

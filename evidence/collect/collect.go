@@ -347,6 +347,9 @@ func inputs(doc *evidence.Document) []evidence.FileRef {
 		for _, w := range r.Workflows {
 			add(w.FileRef)
 		}
+		for _, a := range r.Actions {
+			add(a.FileRef)
+		}
 		for _, d := range r.Dockerfiles {
 			add(d.FileRef)
 		}

@@ -1,6 +1,6 @@
 // Package repo collects the repository evidence (files index, documents,
-// CODEOWNERS, workflows, manifests, Dockerfiles, update tools and git history) from
-// a working tree.
+// CODEOWNERS, workflows, local actions, manifests, Dockerfiles, update tools and
+// git history) from a working tree.
 //
 // What counts as a document is set by Options.DocumentGlobs; DefaultDocumentGlobs
 // lists the default. Parsed files are read through source.Read, so each carries its
@@ -9,7 +9,8 @@
 //
 // Input that GitHub itself would reject stops collection with a *source.Error: a
 // workflow under .github/workflows or a dependabot configuration that is not valid
-// YAML or has the wrong shape, a renovate JSON configuration that is not valid
+// YAML or has the wrong shape, a local action GitHub would reject (see
+// collectActions), a renovate JSON configuration that is not valid
 // JSON, a CODEOWNERS file that is not UTF-8; so does a workflow, CODEOWNERS,
 // Dockerfile or update-tool file that cannot be read (larger than
 // Options.MaxFileSize, say). Input that can be skipped safely becomes an
@@ -177,6 +178,7 @@ func Collect(ctx context.Context, dir string, opts Options) (*evidence.Repo, []e
 		Files:       make([]evidence.FileEntry, len(c.files)),
 		Documents:   []evidence.Doc{},
 		Workflows:   []evidence.Workflow{},
+		Actions:     []evidence.Action{},
 		Manifests:   []evidence.Manifest{},
 		Dockerfiles: []evidence.Dockerfile{},
 		UpdateTools: []evidence.UpdateTool{},
@@ -188,6 +190,7 @@ func Collect(ctx context.Context, dir string, opts Options) (*evidence.Repo, []e
 		c.collectDocuments,
 		c.collectCodeowners,
 		c.collectWorkflows,
+		c.collectActions,
 		c.collectManifests,
 		c.collectDockerfiles,
 		c.collectUpdateTools,

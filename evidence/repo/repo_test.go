@@ -636,7 +636,7 @@ func TestCollectNotARepository(t *testing.T) {
 	b, _ := json.Marshal(r)
 	want := `{"files":[{"path":"README.md","size":4}],"documents":[{"path":"README.md","sha256":"` + sha("# x\n") +
 		`","media_type":"text/markdown","front_matter":null,"front_matter_error":"","headings":[{"level":1,"text":"x","line":1}],"text":"# x\n","text_truncated":false}],` +
-		`"workflows":[],"manifests":[],"dockerfiles":[],"update_tools":[]}`
+		`"workflows":[],"actions":[],"manifests":[],"dockerfiles":[],"update_tools":[]}`
 	if string(b) != want {
 		t.Errorf("json = %s\nwant %s", b, want)
 	}

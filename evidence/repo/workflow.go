@@ -31,24 +31,7 @@ func (p *nodeParser) errAt(n *yaml.Node, format string, args ...any) error {
 // Shorthand "{}" (no permissions); "permissions:" with no value counts as absent.
 func parseWorkflow(f *source.File) (evidence.Workflow, error) {
 	wf := evidence.Workflow{FileRef: f.Ref(MediaYAML), Triggers: []string{}, Jobs: []evidence.Job{}}
-	if err := f.CheckUTF8(); err != nil {
-		return wf, err
-	}
-	root, more, yerr := parseYAMLNode(f.Data)
-	if yerr != nil {
-		return wf, f.ErrorAtLine(yerr.line, "invalid YAML: %s", yerr.msg)
-	}
-	p := &nodeParser{f: f}
-	if root == nil {
-		return wf, f.Errorf("workflow is empty: expected a mapping with \"on\" and \"jobs\"")
-	}
-	if more {
-		return wf, f.Errorf("workflow holds more than one YAML document")
-	}
-	if r := resolve(root); r == nil || r.Kind != yaml.MappingNode {
-		return wf, p.errAt(root, "workflow must be a YAML mapping, found %s", kindName(root))
-	}
-	entries, err := p.entries(root, "workflow")
+	p, root, entries, err := loadMapping(f, "workflow", `a mapping with "on" and "jobs"`)
 	if err != nil {
 		return wf, err
 	}
@@ -80,6 +63,35 @@ func parseWorkflow(f *source.File) (evidence.Workflow, error) {
 		}
 	}
 	return wf, nil
+}
+
+// loadMapping parses f as UTF-8 YAML holding one document whose top level is a
+// mapping, and returns a parser for f, the document's root and the mapping's
+// entries. what names the kind of file in errors ("workflow"), expect what an
+// empty file should have held.
+func loadMapping(f *source.File, what, expect string) (*nodeParser, *yaml.Node, []entry, error) {
+	if err := f.CheckUTF8(); err != nil {
+		return nil, nil, nil, err
+	}
+	root, more, yerr := parseYAMLNode(f.Data)
+	if yerr != nil {
+		return nil, nil, nil, f.ErrorAtLine(yerr.line, "invalid YAML: %s", yerr.msg)
+	}
+	p := &nodeParser{f: f}
+	if root == nil {
+		return nil, nil, nil, f.Errorf("%s is empty: expected %s", what, expect)
+	}
+	if more {
+		return nil, nil, nil, f.Errorf("%s holds more than one YAML document", what)
+	}
+	if r := resolve(root); r == nil || r.Kind != yaml.MappingNode {
+		return nil, nil, nil, p.errAt(root, "%s must be a YAML mapping, found %s", what, kindName(root))
+	}
+	entries, err := p.entries(root, what)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, root, entries, nil
 }
 
 type entry struct{ key, val *yaml.Node }

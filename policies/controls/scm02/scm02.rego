@@ -7,12 +7,17 @@
 #   reported as a warning to keep them minimal, but write scopes in a job of a workflow
 #   whose top level is not read-only fail. Every `uses:` of an action or docker image,
 #   in steps and in reusable-workflow jobs, must be pinned to a full commit SHA or an
-#   image digest (Scorecard Pinned-Dependencies). As in Scorecard's Dangerous-Workflow
+#   image digest (Scorecard Pinned-Dependencies); so must the steps of the repository's
+#   own composite actions (action.yml or action.yaml with runs.using composite, under
+#   .github/actions, at the root or elsewhere outside test, example and vendored
+#   folders, or named by a local uses) and the docker:// image of its docker actions,
+#   reported at the action file's line. As in Scorecard's Dangerous-Workflow
 #   check, a workflow triggered by pull_request_target or workflow_run must not check
 #   out the pull request or the triggering run's code (actions/checkout with a ref from
 #   github.event.pull_request, github.event.workflow_run or head_ref), and no run: step
 #   may interpolate untrusted ${{ }} context (issue, pull request, comment and review
-#   titles and bodies, commit messages and authors, head ref and label, github.head_ref).
+#   titles and bodies, commit messages and authors, head ref and label, github.head_ref),
+#   in a workflow or in a composite action.
 #   Jobs whose id or name says release, deploy or publish must run in a named
 #   environment so that protection rules and reviewers apply (whether the environment
 #   has reviewers is GitHub evidence, checked later); a job calling a reusable workflow
@@ -31,8 +36,9 @@
 #   events: [pull_request, release, schedule]
 #   remediation: >-
 #     Add `permissions: contents: read` (or `read-all`) at the top of every workflow and
-#     grant write scopes only to the jobs that need them; pin every action to a full
-#     commit SHA with the version in a comment (`uses: actions/checkout@<sha> # v4.2.2`);
+#     grant write scopes only to the jobs that need them; pin every action, in workflows
+#     and in composite actions, to a full commit SHA with the version in a comment
+#     (`uses: actions/checkout@<sha> # v4.2.2`) and every docker image by digest;
 #     never check out pull request code in pull_request_target or workflow_run workflows;
 #     pass untrusted event fields to run: steps through env variables; run release and
 #     deploy jobs in a protected environment.
@@ -43,6 +49,8 @@ package mdrgate.controls.scm02
 import data.mdrgate.lib
 
 _workflows := object.get(input, ["repo", "workflows"], [])
+
+_actions := object.get(input, ["repo", "actions"], [])
 
 # Permissions.
 
@@ -143,6 +151,21 @@ _uses contains [wf.path, u, line, where] if {
 	where := sprintf("job %s step %s", [job.id, _step_name(i, step)])
 }
 
+# Composite actions: their steps run in the calling job as the workflow's own do.
+_uses contains [a.path, u, line, where] if {
+	some a in _actions
+	some i, step in a.steps
+	u := step.uses
+	is_object(u)
+	line := _line(object.get(u, "line", 0), object.get(step, "line", 0))
+	where := sprintf("composite action step %s", [_step_name(i, step)])
+}
+
+_uses contains [a.path, a.image, a.image.line, "the docker action"] if {
+	some a in _actions
+	is_object(a.image)
+}
+
 _line(a, b) := a if a > 0
 
 else := b
@@ -208,6 +231,17 @@ deny contains lib.violation(
 	some wf in _workflows
 	some job in wf.jobs
 	some i, step in job.steps
+	some [where, script] in _scripts(step)
+	some expr in regex.find_n(`\$\{\{(?s:.*?)\}\}`, script, -1)
+	_untrusted_expression(expr)
+}
+
+deny contains lib.violation(
+	sprintf("%s: composite action step %s interpolates %s into a %s: an attacker controls that text; pass it through an env variable instead", [a.path, _step_name(i, step), expr, where]),
+	a.path, step.line,
+) if {
+	some a in _actions
+	some i, step in a.steps
 	some [where, script] in _scripts(step)
 	some expr in regex.find_n(`\$\{\{(?s:.*?)\}\}`, script, -1)
 	_untrusted_expression(expr)

@@ -153,3 +153,51 @@ test_fail_discussion_title_injection if {
 	wf := _t_set(_t_wf, "jobs", [_t_set(_t_build, "steps", [step])])
 	count(_t_deny([wf])) == 1
 }
+
+# Composite and docker actions of the repository.
+
+_t_action(steps) := {"path": ".github/actions/setup/action.yml", "sha256": "0", "media_type": "application/yaml", "name": "Setup", "using": "composite", "image": null, "steps": steps}
+
+_t_deny_actions(wfs, actions) := vs if {
+	vs := deny with input as {"repo": {"files": [], "documents": [], "workflows": wfs, "actions": actions}}
+}
+
+test_pass_pinned_composite_action if {
+	local := {"line": 12, "uses": {"raw": "./.github/actions/cache", "kind": "local", "pinned": true, "line": 12}}
+	node := object.union(_t_action([]), {"path": "action.yml", "using": "node20"})
+	count(_t_deny_actions([_t_wf], [_t_action([_t_checkout, local, {"line": 14, "run": "make"}]), node])) == 0
+}
+
+test_fail_unpinned_composite_action_step if {
+	setup := {"name": "Setup Node", "line": 9, "uses": {"raw": "actions/setup-node@v4", "kind": "action", "ref": "v4", "pinned": false, "line": 10}}
+	docker := {"line": 12, "uses": {"raw": "docker://alpine:3.20", "kind": "docker", "ref": "3.20", "pinned": false, "line": 0}}
+	_t_deny_actions([_t_wf], [_t_action([_t_checkout, setup, docker])]) == {
+		{"msg": ".github/actions/setup/action.yml: composite action step \"Setup Node\" uses actions/setup-node@v4, which is not pinned: pin the action to a full 40-character commit SHA and keep the version in a comment", "path": ".github/actions/setup/action.yml", "line": 10},
+		{"msg": ".github/actions/setup/action.yml: composite action step 3 uses docker://alpine:3.20, which is not pinned: pin the image by digest (docker://image@sha256:…)", "path": ".github/actions/setup/action.yml", "line": 12},
+	}
+}
+
+test_pass_docker_action_image_pinned_or_dockerfile if {
+	dig := "sha256:c5b1261d6d3e43071626931fc004f70149baeba2c8ec672bd4f27761f8e1ad6b"
+	pinned := object.union(_t_action([]), {"using": "docker", "image": {"raw": concat("", ["docker://alpine@", dig]), "kind": "docker", "ref": dig, "pinned": true, "line": 4}})
+	dockerfile := object.union(_t_action([]), {"path": "action.yml", "using": "docker", "image": null})
+	count(_t_deny_actions([_t_wf], [pinned, dockerfile])) == 0
+}
+
+test_fail_docker_action_image_unpinned if {
+	a := object.union(_t_action([]), {"using": "docker", "image": {"raw": "docker://alpine:3.20", "kind": "docker", "ref": "3.20", "pinned": false, "line": 4}})
+	_t_deny_actions([_t_wf], [a]) == {{"msg": ".github/actions/setup/action.yml: the docker action uses docker://alpine:3.20, which is not pinned: pin the image by digest (docker://image@sha256:…)", "path": ".github/actions/setup/action.yml", "line": 4}}
+}
+
+test_fail_composite_action_script_injection if {
+	step := {"name": "Greet", "line": 8, "run": "echo \"${{ github.event.pull_request.title }}\"\necho ${{ inputs.name }}"}
+	_t_deny_actions([_t_wf], [_t_action([step])]) == {{"msg": ".github/actions/setup/action.yml: composite action step \"Greet\" interpolates ${{ github.event.pull_request.title }} into a run: script: an attacker controls that text; pass it through an env variable instead", "path": ".github/actions/setup/action.yml", "line": 8}}
+}
+
+test_not_available_with_actions_but_no_workflows if {
+	# Actions alone are not a pipeline: the engine makes the control not_available
+	# when repo.workflows is empty, whatever the actions hold.
+	some entry in rego.metadata.chain()
+	entry.path == ["mdrgate", "controls", "scm02"]
+	entry.annotations.custom.evidence == ["repo.workflows"]
+}

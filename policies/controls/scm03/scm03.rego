@@ -8,11 +8,13 @@
 #   ecosystem present: the manifests' ecosystems (golang→gomod, pypi→pip or uv,
 #   cargo→cargo, npm→npm, maven→maven, gradle→gradle, nuget→nuget, gem→bundler,
 #   composer→composer), docker when there are Dockerfiles and github-actions when there
-#   are workflows; this is stricter than OpenSSF Scorecard's Dependency-Update-Tool check,
-#   which accepts any configuration, because an ecosystem without an entry gets no
-#   updates. Like Scorecard's Pinned-Dependencies check, workflow run: steps must not
-#   install around lockfiles and hashes: npm install, i, add, update or install-test
-#   instead of npm ci, pip install
+#   are workflows or composite actions using other actions; this is stricter than
+#   OpenSSF Scorecard's Dependency-Update-Tool check, which accepts any configuration, because an ecosystem without an entry gets no
+#   updates. Like Scorecard's Pinned-Dependencies check, the run: steps of workflows
+#   and of the repository's own composite actions (action.yml or action.yaml with
+#   runs.using composite, outside test, example and vendored folders or named by a
+#   local uses) must not install around lockfiles and hashes: npm install, i, add,
+#   update or install-test instead of npm ci, pip install
 #   without --require-hashes (stricter than Scorecard, which lets wheel-only and local
 #   editable installs pass), a download piped into a shell (curl … | sh) or saved and then run in the
 #   same step, or go install /
@@ -34,8 +36,8 @@
 #     Commit a lockfile for every manifest (go.sum, poetry.lock, package-lock.json,
 #     Cargo.lock, …), pin base images by digest (FROM image:tag@sha256:…), configure
 #     Dependabot (an entry per ecosystem, including docker and github-actions) or
-#     Renovate, and in workflows use npm ci, pip install --require-hashes and exact
-#     versions for go install.
+#     Renovate, and in workflows and composite actions use npm ci, pip install
+#     --require-hashes and exact versions for go install.
 #   params: {}
 package mdrgate.controls.scm03
 
@@ -48,6 +50,21 @@ _dockerfiles := object.get(input, ["repo", "dockerfiles"], [])
 _workflows := object.get(input, ["repo", "workflows"], [])
 
 _update_tools := object.get(input, ["repo", "update_tools"], [])
+
+_actions := object.get(input, ["repo", "actions"], [])
+
+# _steps are the steps of the workflows' jobs and of the composite actions, with the
+# path of the file they are in.
+_steps contains [wf.path, step] if {
+	some wf in _workflows
+	some job in wf.jobs
+	some step in job.steps
+}
+
+_steps contains [a.path, step] if {
+	some a in _actions
+	some step in a.steps
+}
 
 # Lockfiles.
 
@@ -144,6 +161,12 @@ _needed["github-actions"] contains wf.path if {
 	some wf in _workflows
 }
 
+_needed["github-actions"] contains a.path if {
+	some a in _actions
+	some step in a.steps
+	object.get(step, ["uses", "kind"], "") == "action"
+}
+
 _dependabots := [t | some t in _update_tools; t.tool == "dependabot"]
 
 _configured := {e | some t in _dependabots; some e in t.ecosystems}
@@ -166,12 +189,10 @@ deny contains lib.violation(
 	count(_accepted(eco) & _configured) == 0
 }
 
-# Installs in workflow run: steps.
+# Installs in run: steps of workflows and composite actions.
 
-_run_lines contains [wf.path, step.line, line] if {
-	some wf in _workflows
-	some job in wf.jobs
-	some step in job.steps
+_run_lines contains [p, step.line, line] if {
+	some [p, step] in _steps
 	run := object.get(step, "run", "")
 	some line in split(replace(run, "\\\n", " "), "\n")
 }
@@ -217,10 +238,8 @@ _pipe_to_shell(text) if regex.match(_pipe_to_shell_re, text)
 
 # Download then run: a file fetched by curl or wget in a step and executed later in it.
 
-_run_steps contains [wf.path, step.line, run] if {
-	some wf in _workflows
-	some job in wf.jobs
-	some step in job.steps
+_run_steps contains [p, step.line, run] if {
+	some [p, step] in _steps
 	run := object.get(step, "run", "")
 	run != ""
 }

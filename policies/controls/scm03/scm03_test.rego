@@ -130,3 +130,31 @@ test_not_available_without_manifests_or_dockerfiles if {
 	entry.path == ["mdrgate", "controls", "scm03"]
 	"repo.manifests | repo.dockerfiles" in entry.annotations.custom.evidence
 }
+
+# Composite actions of the repository.
+
+_t_action(steps) := {"path": ".github/actions/setup/action.yml", "sha256": "0", "media_type": "application/yaml", "name": "Setup", "using": "composite", "image": null, "steps": steps}
+
+test_pass_composite_action_installs_from_locks if {
+	a := _t_action([{"line": 9, "run": "npm ci\npip install --require-hashes -r requirements.txt"}, {"line": 12, "uses": {"raw": "./x", "kind": "local", "pinned": true, "line": 12}}])
+	count(_t_deny(_t_set(_t_repo, "actions", [a]))) == 0
+}
+
+test_fail_install_commands_in_composite_action if {
+	a := _t_action([
+		{"line": 9, "run": "npm install"},
+		{"line": 12, "run": "curl -sSL https://x.test/i.sh -o i.sh\nbash i.sh"},
+	])
+	_t_deny(_t_set(_t_repo, "actions", [a])) == {
+		{"msg": ".github/actions/setup/action.yml: a run: step runs `npm install`: use npm ci so the lockfile and its hashes are enforced", "path": ".github/actions/setup/action.yml", "line": 9},
+		{"msg": ".github/actions/setup/action.yml: a run: step downloads i.sh and runs it: pin the download and check its hash before running it", "path": ".github/actions/setup/action.yml", "line": 12},
+	}
+}
+
+test_fail_dependabot_misses_github_actions_for_composite_action if {
+	uses := {"line": 9, "uses": {"raw": "actions/setup-node@v4", "kind": "action", "ref": "v4", "pinned": false, "line": 9}}
+	db := object.union(_t_dependabot, {"ecosystems": ["docker", "gomod", "pip"]})
+	repo := _t_set(_t_set(_t_set(_t_repo, "workflows", []), "update_tools", [db]), "actions", [_t_action([uses])])
+	_t_msgs(repo) == {".github/dependabot.yml has no entry for github-actions, which .github/actions/setup/action.yml needs: add a package-ecosystem: github-actions entry"}
+	count(_t_deny(_t_set(repo, "actions", [_t_action([{"line": 9, "run": "make"}])]))) == 0
+}
