@@ -123,6 +123,10 @@ type Git struct {
 	Commits []Commit `json:"commits"`
 	// CommitsTruncated is true when history went further back than the limit.
 	CommitsTruncated bool `json:"commits_truncated"`
+	// Shallow is true for a shallow clone: history ends at the fetched depth,
+	// and a path not changed within it gets the oldest fetched commit's time,
+	// later than its true last change.
+	Shallow bool `json:"shallow"`
 	// PathTimes maps watched paths (documents and the paths controls name) to the
 	// time of the last commit that touched them.
 	PathTimes []PathTime `json:"path_times"`

@@ -135,6 +135,7 @@ func (c *collector) collectGit(root string, docs []evidence.Doc) (*evidence.Git,
 			w.shallow[h] = true
 		}
 	}
+
 	commits, truncated, err := w.walk(c, head.Hash(), c.opts.MaxCommits)
 	if err != nil {
 		return nil, err
@@ -167,6 +168,15 @@ func (c *collector) collectGit(root string, docs []evidence.Doc) (*evidence.Git,
 		}
 	}
 	sort.Slice(g.PathTimes, func(i, j int) bool { return g.PathTimes[i].Path < g.PathTimes[j].Path })
+	// A shallow clone lists its edge commits, or its history just stops at a
+	// parent that was never fetched.
+	g.Shallow = len(w.shallow) > 0
+	for _, cm := range w.loaded {
+		g.Shallow = g.Shallow || cm == nil
+	}
+	if g.Shallow {
+		c.warn(".git", "shallow clone: history ends at the fetched depth, so files not changed within it get the oldest fetched commit's time as their last change; fetch the whole history (actions/checkout with fetch-depth: 0)")
+	}
 	return g, nil
 }
 

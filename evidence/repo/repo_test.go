@@ -547,9 +547,12 @@ func TestCollectShallow(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			r, _, err := repo.Collect(context.Background(), dir, repo.Options{})
+			r, warnings, err := repo.Collect(context.Background(), dir, repo.Options{})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if !r.Git.Shallow || len(warnings) != 1 || warnings[0].Path != ".git" || !strings.Contains(warnings[0].Message, "shallow clone") {
+				t.Errorf("shallow %v, warnings %+v: want the clone flagged shallow, with a warning", r.Git.Shallow, warnings)
 			}
 			if len(r.Git.Commits) != 2 || r.Git.Commits[1].SHA != c2.String() || r.Git.CommitsTruncated {
 				t.Fatalf("commits = %+v, truncated %v", r.Git.Commits, r.Git.CommitsTruncated)
