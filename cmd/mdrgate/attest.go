@@ -204,26 +204,7 @@ func verifyOwn(ctx context.Context, cfg *config.Config, signer sign.Method, trus
 			return nil, fmt.Errorf("keyless attest verifies the signatures of --image and --artefact against the configuration's signing.identities (or signing.keys): name who signs them in the signing block of the configuration")
 		}
 	}
-	v, err := verify.New(o)
-	if err != nil {
-		return nil, err
-	}
-	var arts []evidence.Artefact
-	for _, f := range files {
-		a, err := v.File(ctx, f, fileOptions(f, verify.FileOptions{}))
-		if err != nil {
-			return nil, err
-		}
-		arts = append(arts, a)
-	}
-	for _, ref := range images {
-		a, err := v.Image(ctx, ref)
-		if err != nil {
-			return nil, err
-		}
-		arts = append(arts, a)
-	}
-	return arts, nil
+	return verifyArtefacts(ctx, o, images, files)
 }
 
 // summaryText counts the outcomes that occurred, as "33 pass, 5 not_available".

@@ -16,7 +16,6 @@ import (
 	"github.com/mdrgate/mdrgate/internal/config"
 	"github.com/mdrgate/mdrgate/internal/report"
 	"github.com/mdrgate/mdrgate/internal/result"
-	"github.com/mdrgate/mdrgate/internal/verify"
 )
 
 // commonFlags are the flags check and collect share.
@@ -136,26 +135,7 @@ Files are written only once every report has rendered.`,
 			o.PolicyDirs = policyDirs
 			if len(images)+len(artefacts) > 0 {
 				o.Artefacts = func(ctx context.Context, cfg *config.Config) ([]evidence.Artefact, error) {
-					v, err := verify.New(trust.options(cfg))
-					if err != nil {
-						return nil, err
-					}
-					var arts []evidence.Artefact
-					for _, f := range artefacts {
-						a, err := v.File(ctx, f, fileOptions(f, verify.FileOptions{}))
-						if err != nil {
-							return nil, err
-						}
-						arts = append(arts, a)
-					}
-					for _, ref := range images {
-						a, err := v.Image(ctx, ref)
-						if err != nil {
-							return nil, err
-						}
-						arts = append(arts, a)
-					}
-					return arts, nil
+					return verifyArtefacts(ctx, trust.options(cfg), images, artefacts)
 				}
 			} else if trust.any() {
 				return fmt.Errorf("--key, --certificate-identity and the other verification flags need --image or --artefact")

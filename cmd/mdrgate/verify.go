@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -83,9 +84,11 @@ func newVerify(e env) *cobra.Command {
 		Short: "Verify the signatures of released images and files",
 		Long: `verify checks that each image or file is signed by a trusted signer.
 
-Images (REGISTRY/REPOSITORY:TAG or @sha256:DIGEST) are verified with cosign's
-signature format (the ".sig" tag); for a multi-platform index, the index and each
-platform must be signed (cosign sign --recursive, or mdrgate sign). Files are
+Images (REGISTRY/REPOSITORY:TAG or @sha256:DIGEST) are verified in both of
+cosign's signature formats: the ".sig" tag, and Sigstore bundles stored as OCI
+referrers (cosign sign --new-bundle-format; read through the Referrers API or the
+referrers tag). For a multi-platform index, the index and each platform must be
+signed (cosign sign --recursive, or mdrgate sign). Files are
 verified with a Sigstore bundle (--bundle; default FILE.sigstore.json when present)
 or a cosign signature file (--signature).
 
@@ -181,6 +184,31 @@ func verifyAll(cmd *cobra.Command, v *verify.Verifier, args []string, fo verify.
 }
 
 // fileOptions defaults a file's bundle to FILE.sigstore.json.
+// verifyArtefacts verifies released files (against FILE.sigstore.json) and
+// images with the trust o names, as evidence (check --image, attest).
+func verifyArtefacts(ctx context.Context, o verify.Options, images, files []string) ([]evidence.Artefact, error) {
+	v, err := verify.New(o)
+	if err != nil {
+		return nil, err
+	}
+	var arts []evidence.Artefact
+	for _, f := range files {
+		a, err := v.File(ctx, f, fileOptions(f, verify.FileOptions{}))
+		if err != nil {
+			return nil, err
+		}
+		arts = append(arts, a)
+	}
+	for _, ref := range images {
+		a, err := v.Image(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		arts = append(arts, a)
+	}
+	return arts, nil
+}
+
 func fileOptions(file string, fo verify.FileOptions) verify.FileOptions {
 	if fo.Bundle == "" && fo.Signature == "" {
 		fo.Bundle = file + ".sigstore.json"

@@ -3,6 +3,8 @@ package main
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -17,6 +19,8 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/registry"
+
+	"github.com/mdrgate/mdrgate/evidence"
 )
 
 // tool returns the path of a go.mod tool (go tool -n NAME), built once.
@@ -175,6 +179,171 @@ func TestVerifyImageWithCosignCLI(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestVerifyImageNewBundleFormatWithCosignCLI: an image signed with the real
+// 'cosign sign --new-bundle-format' (a Sigstore bundle stored as an OCI
+// referrer) verifies with mdrgate on a registry with the Referrers API and on
+// registries without it (the referrers tag); another key or no signature does
+// not, and the reason names both signature formats.
+func TestVerifyImageNewBundleFormatWithCosignCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the cosign and crane tools")
+	}
+	const pw, otherPW = "release-pw-5c2e", "other-pw-0d4f"
+	regs := registries(t)
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0)), registry.WithReferrersSupport(true)))
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	regs["in-process Referrers API"] = u.Host
+	nonce := fmt.Sprint(time.Now().UnixNano())
+	for regName, host := range regs {
+		t.Run(regName, func(t *testing.T) {
+			dir := t.TempDir()
+			priv, pub := cosignKeys(t, dir, "cosign", pw)
+			otherPriv, otherPub := cosignKeys(t, dir, "other", otherPW)
+			// The nonce keeps concurrent and earlier runs on the persistent
+			// docker-registry apart.
+			repo := host + "/infucore/fw-" + strings.ToLower(strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())) + "-" + nonce
+			signed := pushWithCrane(t, dir, repo+":2.4.0", "firmware 2.4.0 "+t.Name()+nonce)
+			unsigned := pushWithCrane(t, dir, repo+":2.4.1", "firmware 2.4.1 "+t.Name()+nonce)
+			attested := pushWithCrane(t, dir, repo+":2.4.2", "firmware 2.4.2 "+t.Name()+nonce)
+			if out, err := runTool(t, dir, []string{"COSIGN_PASSWORD=" + pw}, "cosign", "sign", "--key", priv, "--tlog-upload=false", "--new-bundle-format", "--yes", signed); err != nil {
+				t.Fatalf("cosign sign --new-bundle-format: %v\n%s", err, out)
+			}
+			// An attestation is stored the same way (cosign v2.6.5 'verify
+			// --new-bundle-format' accepts it as a signature); it is not one.
+			predicate := filepath.Join(dir, "sbom.json")
+			if err := os.WriteFile(predicate, []byte(`{"sbom":"infucore"}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := runTool(t, dir, []string{"COSIGN_PASSWORD=" + pw}, "cosign", "attest", "--key", priv, "--tlog-upload=false", "--new-bundle-format", "--predicate", predicate, "--type", "https://example.com/sbom/v1", "--yes", attested); err != nil {
+				t.Fatalf("cosign attest --new-bundle-format: %v\n%s", err, out)
+			}
+			// The signature is a referrer, not a ".sig" tag; the referrers tag
+			// exists exactly when the registry has no Referrers API.
+			tags, err := runTool(t, dir, nil, "crane", "ls", repo)
+			if err != nil {
+				t.Fatalf("crane ls: %v\n%s", err, tags)
+			}
+			refTag := strings.Replace(signed[strings.LastIndex(signed, "@")+1:], ":", "-", 1)
+			if strings.Contains(tags, refTag+".sig") || strings.Contains(tags, refTag) != (regName != "in-process Referrers API") {
+				t.Fatalf("tags of %s after cosign sign --new-bundle-format:\n%s", repo, tags)
+			}
+			// cosign itself accepts the signature (and refuses another key): the
+			// fixture is real. It wants a trusted root even for keys: an empty one.
+			root := filepath.Join(dir, "trusted_root.json")
+			if out, err := runTool(t, dir, nil, "cosign", "trusted-root", "create", "--out", root); err != nil {
+				t.Fatalf("cosign trusted-root create: %v\n%s", err, out)
+			}
+			if out, err := runTool(t, dir, nil, "cosign", "verify", "--key", pub, "--insecure-ignore-tlog", "--new-bundle-format", "--trusted-root", root, signed); err != nil {
+				t.Fatalf("cosign verify --new-bundle-format: %v\n%s", err, out)
+			}
+			if out, err := runTool(t, dir, nil, "cosign", "verify", "--key", otherPub, "--insecure-ignore-tlog", "--new-bundle-format", "--trusted-root", root, signed); err == nil {
+				t.Fatalf("cosign verify accepted another key:\n%s", out)
+			}
+			for _, tt := range []struct {
+				name, key, ref string
+				code           int
+				want           []string
+			}{
+				{"signed, by tag", pub, repo + ":2.4.0", 0, []string{"verified: image " + repo + ":2.4.0", "key:" + pub}},
+				{"signed, by digest", pub, signed, 0, []string{"verified: image " + signed, "key:" + pub}},
+				{"another key", otherPub, repo + ":2.4.0", 1, []string{"NOT VERIFIED: image " + repo + ":2.4.0", ".sig tag: key " + otherPub + ": no signature found", "Sigstore bundle referrers: bundle sha256:", ": key " + otherPub + ": "}},
+				{"no signature", pub, unsigned, 1, []string{"NOT VERIFIED: image " + unsigned, ".sig tag: key " + pub + ": no signature found; Sigstore bundle referrers: no signature found"}},
+				{"an attestation only", pub, attested, 1, []string{"NOT VERIFIED: image " + attested, `an attestation of predicate type "https://example.com/sbom/v1", not a signature`}},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					code, stdout, stderr := mdrgate(t, "verify", "--key", tt.key, "--insecure-ignore-tlog", tt.ref)
+					if code != tt.code {
+						t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
+					}
+					for _, w := range tt.want {
+						if !strings.Contains(stdout, w) {
+							t.Errorf("stdout does not contain %q:\n%s", w, stdout)
+						}
+					}
+					assertNoSecrets(t, stdout+stderr, priv, pw, otherPW)
+					assertNoSecrets(t, stdout+stderr, otherPriv)
+				})
+			}
+			t.Run("index, per platform", func(t *testing.T) {
+				idx := pushIndexWithCrane(t, dir, repo, nonce)
+				sign := func(extra ...string) {
+					args := append([]string{"sign", "--key", priv, "--tlog-upload=false", "--new-bundle-format", "--yes"}, extra...)
+					if out, err := runTool(t, dir, []string{"COSIGN_PASSWORD=" + pw}, "cosign", append(args, idx)...); err != nil {
+						t.Fatalf("cosign %v: %v\n%s", args, err, out)
+					}
+				}
+				// Without --recursive cosign signs the index only.
+				sign()
+				want := []evidence.Verification{
+					{Type: "signature", Verified: true, Identity: "key:" + pub},
+					{Type: "signature", Platform: "linux/amd64"},
+					{Type: "signature", Platform: "linux/arm64"},
+				}
+				verifyIndexJSON(t, dir, pub, idx, 1, want)
+				sign("--recursive")
+				want[1].Verified, want[1].Identity = true, "key:"+pub
+				want[2].Verified, want[2].Identity = true, "key:"+pub
+				verifyIndexJSON(t, dir, pub, idx, 0, want)
+			})
+		})
+	}
+}
+
+// pushIndexWithCrane pushes a linux/amd64 + linux/arm64 index built with crane
+// and returns its digest reference.
+func pushIndexWithCrane(t *testing.T, dir, repo, nonce string) string {
+	t.Helper()
+	args := []string{"index", "append", "--tag", repo + ":multi"}
+	for _, arch := range []string{"amd64", "arm64"} {
+		ref := repo + ":" + arch
+		pushWithCrane(t, dir, ref, "firmware "+arch+" "+nonce)
+		if out, err := runTool(t, dir, nil, "crane", "mutate", "--set-platform", "linux/"+arch, ref); err != nil {
+			t.Fatalf("crane mutate: %v\n%s", err, out)
+		}
+		args = append(args, "--manifest", ref)
+	}
+	if out, err := runTool(t, dir, nil, "crane", args...); err != nil {
+		t.Fatalf("crane index append: %v\n%s", err, out)
+	}
+	out, err := runTool(t, dir, nil, "crane", "digest", "--full-ref", repo+":multi")
+	if err != nil {
+		t.Fatalf("crane digest: %v\n%s", err, out)
+	}
+	return strings.TrimSpace(out)
+}
+
+// verifyIndexJSON runs mdrgate verify on an index and compares the exit code and
+// the verifications of --output (reasons only checked to be given when unverified).
+func verifyIndexJSON(t *testing.T, dir, pub, idx string, code int, want []evidence.Verification) {
+	t.Helper()
+	out := filepath.Join(dir, "verify.json")
+	c, stdout, stderr := mdrgate(t, "verify", "--key", pub, "--insecure-ignore-tlog", "-o", out, idx)
+	if c != code {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", c, code, stdout, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Artefacts []evidence.Artefact }
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Artefacts) != 1 || len(doc.Artefacts[0].Verifications) != len(want) {
+		t.Fatalf("artefacts = %s, want one with %d verifications", b, len(want))
+	}
+	for i, got := range doc.Artefacts[0].Verifications {
+		if got.Verified == (got.Reason != "") {
+			t.Errorf("verification %d: verified %v with reason %q", i, got.Verified, got.Reason)
+		}
+		got.Reason = ""
+		if got != want[i] {
+			t.Errorf("verification %d = %+v, want %+v", i, got, want[i])
+		}
 	}
 }
 

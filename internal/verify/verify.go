@@ -1,7 +1,7 @@
 // Package verify checks the signatures of released artefacts: OCI images in a
-// registry (cosign signatures stored under the legacy ".sig" tag; a multi-platform
-// index is verified per platform) and files (a Sigstore bundle or a cosign
-// signature file). Trust is a cosign public key, a keyless identity (certificate
+// registry (cosign signatures stored under the legacy ".sig" tag or as Sigstore
+// bundles in OCI referrers; a multi-platform index is verified per platform) and
+// files (a Sigstore bundle or a cosign signature file). Trust is a cosign public key, a keyless identity (certificate
 // subject and OIDC issuer, exact or regular expression) checked against a Sigstore
 // trusted root, or both. Every result is an evidence.Artefact whose Verifications
 // say what was verified and, when not, why.
@@ -278,9 +278,27 @@ func platformName(m v1.Descriptor) string {
 	return m.Platform.String()
 }
 
-// imageSignature verifies the signatures of one manifest with each trusted key,
-// then with the keyless identities; the first that verifies wins.
+// imageSignature verifies the signatures of one manifest in both cosign formats:
+// the legacy ".sig" tag, then Sigstore bundles stored as OCI referrers ('cosign
+// sign --new-bundle-format'). Any valid signature in either format verifies the
+// manifest; otherwise the reason names both formats' failures.
 func (v *Verifier) imageSignature(ctx context.Context, d name.Digest, platform string) evidence.Verification {
+	legacy := v.tagSignature(ctx, d, platform)
+	if legacy.Verified {
+		return legacy
+	}
+	bundle := v.referrerSignature(ctx, d, platform)
+	if bundle.Verified {
+		return bundle
+	}
+	legacy.Reason = ".sig tag: " + legacy.Reason + "; Sigstore bundle referrers: " + bundle.Reason
+	return legacy
+}
+
+// tagSignature verifies the signatures under the legacy ".sig" tag of one
+// manifest with each trusted key, then with the keyless identities; the first
+// that verifies wins.
+func (v *Verifier) tagSignature(ctx context.Context, d name.Digest, platform string) evidence.Verification {
 	res := evidence.Verification{Type: "signature", Platform: platform}
 	var reasons []string
 	base := cosign.CheckOpts{
