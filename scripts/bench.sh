@@ -23,20 +23,23 @@ if [ ! -d "$out/big/.git" ]; then
 fi
 "$out/mdrgate" collect -o "$out/evidence.json" "$out/big"
 
-# best and median wall seconds, and the largest peak RSS, of RUNS runs of a command
+# best and median wall seconds, median CPU seconds (user + system: steadier than
+# wall time on a shared machine), and the largest peak RSS, of RUNS runs of a command
 measure() {
   local label=$1; shift
-  local times=() rss=0
+  local times=() cpus=() rss=0
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>&1 || true
-    read -r t m < <(tail -n 1 "$out/time.txt")
+    /usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" "$@" >/dev/null 2>&1 || true
+    read -r t u s m < <(tail -n 1 "$out/time.txt")
     times+=("$t")
+    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')")
     [ "$m" -gt "$rss" ] && rss=$m
   done
   sorted=$(printf '%s\n' "${times[@]}" | sort -n)
   best=$(echo "$sorted" | head -1)
   median=$(echo "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '%-58s best %6.2f s  median %6.2f s  peak %5d MiB\n' "$label" "$best" "$median" $((rss / 1024))
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+  printf '%-58s best %6.2f s  median %6.2f s  cpu %6.2f s  peak %5d MiB  (load %s)\n' "$label" "$best" "$median" "$cpu" $((rss / 1024)) "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 echo

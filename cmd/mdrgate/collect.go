@@ -33,12 +33,9 @@ and its build reports, and writes it as JSON to -o FILE or standard output.
 			if err != nil {
 				return err
 			}
-			eng, err := check.NewEngine(o, cfg)
-			if err != nil {
-				return err
-			}
-			o.WatchedPaths = check.WatchedPaths(eng, cfg)
-			doc, err := check.Collect(cmd.Context(), o, cfg)
+			// The policies say which paths' history to record; they are
+			// compiled (and their errors reported) while collecting.
+			_, doc, err := check.CompileAndCollect(cmd.Context(), o, cfg)
 			if err != nil {
 				return err
 			}

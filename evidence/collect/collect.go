@@ -10,8 +10,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mdrgate/mdrgate/evidence"
@@ -34,8 +38,13 @@ type Kind struct {
 	Description string
 	// Globs are the default globs, relative to the repository root.
 	Globs []string
-	// Add parses a file and adds what it holds to the document.
+	// Add parses a file and adds what it holds to the document. Unless the kind
+	// is Sequential, Add only appends to the lists of d.Build, and is given an
+	// empty scratch document: files are parsed concurrently.
 	Add func(f *source.File, d *evidence.Document) error
+	// Sequential kinds are added to the document itself, in order, after the
+	// other kinds' files are parsed: their Add reads what was added before.
+	Sequential bool
 }
 
 // Kinds is the registry of build evidence kinds. Adding a kind touches this map only.
@@ -98,6 +107,8 @@ var Kinds = map[string]Kind{
 		Description: "post-market surveillance result (mdrgate surveil -o json); at most one",
 		Globs:       []string{"**/surveillance*.json"},
 		Add:         surveillance.Add,
+		// At most one: Add fails on a second.
+		Sequential: true,
 	},
 	"secrets": {
 		Description: "secret-scan report (gitleaks or trufflehog JSON), redacted on reading",
@@ -220,18 +231,26 @@ func Collect(ctx context.Context, o Options) (*evidence.Document, error) {
 	}
 	var jobs []job
 	seen := map[string]bool{}
+	var excluded []bool // by file, computed once for every kind
 	for _, kind := range Names() {
 		globs, configured := o.Globs[kind]
 		if !configured || len(globs) == 0 {
 			globs = Kinds[kind].Globs
 		}
-		for _, fe := range r.Files {
+		if !configured && excluded == nil {
+			excluded = make([]bool, len(r.Files))
+			for i, fe := range r.Files {
+				excluded[i] = inExcludedDir(fe.Path)
+			}
+		}
+		m := newMatcher(globs)
+		for i, fe := range r.Files {
 			// Default globs skip test fixtures and vendored trees: a fixture SBOM
 			// must not stand in for the product's. Configured globs are taken as given.
-			if !configured && inExcludedDir(fe.Path) {
+			if !configured && excluded[i] {
 				continue
 			}
-			if matchAny(globs, fe.Path) && !seen[kind+"\x00"+fe.Path] {
+			if m.match(fe.Path) && !seen[kind+"\x00"+fe.Path] {
 				seen[kind+"\x00"+fe.Path] = true
 				jobs = append(jobs, job{kind, filepath.Join(o.Dir, filepath.FromSlash(fe.Path)), fe.Path})
 			}
@@ -251,21 +270,72 @@ func Collect(ctx context.Context, o Options) (*evidence.Document, error) {
 		seen[in.Kind+"\x00"+display] = true
 		jobs = append(jobs, job{in.Kind, in.Path, display})
 	}
-	for _, j := range jobs {
+	// Reports are read and parsed concurrently, each into a scratch build that
+	// is appended in job order: the document and the error (the first failing
+	// job's) are those of reading them one after another.
+	read := func(j job, d *evidence.Document) error {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		f, err := source.Read(j.path, j.display, o.MaxFileSize)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := Kinds[j.kind].Add(f, doc); err != nil {
+		if err := Kinds[j.kind].Add(f, d); err != nil {
 			var se *source.Error
 			if errors.As(err, &se) {
-				return nil, fmt.Errorf("reading %s evidence: %w", j.kind, err)
+				return fmt.Errorf("reading %s evidence: %w", j.kind, err)
 			}
-			return nil, fmt.Errorf("reading %s evidence: %s: %w", j.kind, j.display, err)
+			return fmt.Errorf("reading %s evidence: %s: %w", j.kind, j.display, err)
 		}
+		return nil
+	}
+	type scratch struct {
+		build evidence.Build
+		err   error
+	}
+	scratches := make([]scratch, len(jobs))
+	var next atomic.Int64
+	var failed atomic.Int64 // the lowest failing job; later jobs need not run
+	failed.Store(int64(len(jobs)))
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				if Kinds[jobs[i].kind].Sequential || int64(i) > failed.Load() {
+					continue
+				}
+				d := &evidence.Document{}
+				err := read(jobs[i], d)
+				scratches[i] = scratch{d.Build, err}
+				for err != nil {
+					f := failed.Load()
+					if int64(i) >= f || failed.CompareAndSwap(f, int64(i)) {
+						break
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, j := range jobs {
+		if Kinds[j.kind].Sequential {
+			if err := read(j, doc); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := scratches[i].err; err != nil {
+			return nil, err
+		}
+		appendBuild(&doc.Build, &scratches[i].build)
+		scratches[i] = scratch{}
 	}
 	roots := []string{absDir}
 	if ws := o.Getenv("GITHUB_WORKSPACE"); ws != "" {
@@ -306,6 +376,16 @@ func relativise(b *evidence.Build, roots []string) {
 	for i := range b.Tests {
 		for j := range b.Tests[i].Cases {
 			b.Tests[i].Cases[j].File = rel(b.Tests[i].Cases[j].File)
+		}
+	}
+}
+
+// appendBuild appends every list of from to the same list of to.
+func appendBuild(to, from *evidence.Build) {
+	t, f := reflect.ValueOf(to).Elem(), reflect.ValueOf(from).Elem()
+	for i := 0; i < t.NumField(); i++ {
+		if f.Field(i).Len() > 0 {
+			t.Field(i).Set(reflect.AppendSlice(t.Field(i), f.Field(i)))
 		}
 	}
 }
@@ -432,6 +512,68 @@ func matchSegs(g, p []string) bool {
 		g, p = g[1:], p[1:]
 	}
 	return len(p) == 0
+}
+
+// matcher is matchAny for a list of globs, with each glob's last segment
+// prepared: the literal text before its first * and after its last * rule out
+// most file names without path.Match (a repository has tens of thousands).
+type matcher struct {
+	globs []globInfo
+}
+
+type globInfo struct {
+	glob, last string
+	// literal is true when last has no wildcard: it matches only itself.
+	literal bool
+	// quick is true when last has no ?, [ or \: prefix and suffix then bound
+	// what it matches.
+	quick          bool
+	prefix, suffix string
+}
+
+func newMatcher(globs []string) *matcher {
+	m := &matcher{}
+	for _, g := range globs {
+		gi := globInfo{glob: g, last: g[strings.LastIndexByte(g, '/')+1:]}
+		if gi.last != "**" && !strings.ContainsAny(gi.last, "?[\\") {
+			if i := strings.IndexByte(gi.last, '*'); i < 0 {
+				gi.literal = true
+			} else {
+				gi.quick = true
+				gi.prefix, gi.suffix = gi.last[:i], gi.last[strings.LastIndexByte(gi.last, '*')+1:]
+			}
+		}
+		m.globs = append(m.globs, gi)
+	}
+	return m
+}
+
+// match is matchAny(globs, p).
+func (m *matcher) match(p string) bool {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	for _, g := range m.globs {
+		switch {
+		case g.literal:
+			if base != g.last {
+				continue
+			}
+		case g.quick:
+			if !strings.HasPrefix(base, g.prefix) || !strings.HasSuffix(base, g.suffix) {
+				continue
+			}
+			if ok, _ := path.Match(g.last, base); !ok {
+				continue
+			}
+		case g.last != "**":
+			if ok, _ := path.Match(g.last, base); !ok {
+				continue
+			}
+		}
+		if Match(g.glob, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func matchAny(globs []string, p string) bool {

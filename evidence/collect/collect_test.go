@@ -234,3 +234,72 @@ func FuzzDecodeDocument(f *testing.F) {
 		}
 	})
 }
+
+// TestCollectConcurrentReports: reports are parsed concurrently, yet the
+// document holds every report and the error is the first failing job's in job
+// order (kinds by name, then files by path), whichever goroutine finishes first.
+func TestCollectConcurrentReports(t *testing.T) {
+	sarif := `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"results":[
+	 {"ruleId":"r","level":"error","message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"src/a.c"},"region":{"startLine":3}}}]}]}]}`
+	write := func(dir string, files map[string]string) {
+		for name, data := range files {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	valid := map[string]string{}
+	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		valid["scans/"+n+".sarif"] = sarif
+	}
+	tests := []struct {
+		name string
+		bad  map[string]string
+		want string // "" when the collection succeeds
+	}{
+		{"all valid", nil, ""},
+		{"the first failing job in order", map[string]string{
+			"scans/f.sarif":       "not json",
+			"scans/c.sarif":       "[1]",
+			"build/app.cdx.json":  "not json",
+			"build/junit-x.xml":   "<not xml",
+			"build/zz.vex.json":   "{}",
+			"scans/zz/last.sarif": "null",
+		}, "build/junit-x.xml"},
+		{"a later kind's error is not reported before an earlier kind's", map[string]string{
+			"scans/f.sarif":      "not json",
+			"build/app.cdx.json": "not json",
+		}, "scans/f.sarif"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(dir, valid)
+			write(dir, tt.bad)
+			for range 20 {
+				doc, err := collect.Collect(context.Background(), collect.Options{Dir: dir, Event: "pull_request", Getenv: env(nil)})
+				if tt.want == "" {
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(doc.Build.SARIF) != len(valid) {
+						t.Fatalf("%d SARIF reports, want %d", len(doc.Build.SARIF), len(valid))
+					}
+					for i, r := range doc.Build.SARIF {
+						if i > 0 && doc.Build.SARIF[i-1].Path >= r.Path || len(r.Results) != 1 {
+							t.Fatalf("SARIF report %d: %s with %d results", i, r.Path, len(r.Results))
+						}
+					}
+					continue
+				}
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("err = %v, want it to name %s", err, tt.want)
+				}
+			}
+		})
+	}
+}

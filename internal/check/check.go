@@ -94,8 +94,12 @@ func Event(o Options, cfg *config.Config, doc *evidence.Document) string {
 // documents with: every list parameter named watched_paths (or ending in
 // _watched_paths), with configured values, sorted and unique.
 func WatchedPaths(eng *engine.Engine, cfg *config.Config) []string {
+	return watchedPaths(eng.DefaultParams(), cfg)
+}
+
+// watchedPaths is WatchedPaths from the controls' parameter defaults.
+func watchedPaths(params map[string]map[string]any, cfg *config.Config) []string {
 	seen := map[string]bool{}
-	params := eng.DefaultParams()
 	for id, c := range cfg.Controls {
 		if params[id] == nil {
 			continue
@@ -166,6 +170,15 @@ func Collect(ctx context.Context, o Options, cfg *config.Config) (*evidence.Docu
 
 // NewEngine compiles the built-in policies with the configured and given extra ones.
 func NewEngine(o Options, cfg *config.Config) (*engine.Engine, error) {
+	mods, err := policyModules(o, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(mods)
+}
+
+// policyModules reads the built-in policies and the configured and given extra ones.
+func policyModules(o Options, cfg *config.Config) ([]engine.Module, error) {
 	mods, err := engine.FSModules(policies.FS, "policies/", true)
 	if err != nil {
 		return nil, err
@@ -188,7 +201,60 @@ func NewEngine(o Options, cfg *config.Config) (*engine.Engine, error) {
 		}
 		mods = append(mods, m...)
 	}
-	return engine.New(mods)
+	return mods, nil
+}
+
+// CompileAndCollect does what NewEngine, WatchedPaths and Collect do one after
+// another, with the same results and errors, in less time: it reads the watched
+// paths from the policies' parsed METADATA and compiles them while it collects.
+// An error compiling is reported before an error collecting, as in sequence.
+func CompileAndCollect(ctx context.Context, o Options, cfg *config.Config) (*engine.Engine, *evidence.Document, error) {
+	mods, err := policyModules(o, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	parsed, err := engine.Parse(mods)
+	if err != nil {
+		return nil, nil, err
+	}
+	params, err := parsed.DefaultParams()
+	if err != nil {
+		// Compiling reports its own error, or this one: as NewEngine would.
+		eng, err := parsed.Compile()
+		if err != nil {
+			return nil, nil, err
+		}
+		o.WatchedPaths = WatchedPaths(eng, cfg)
+		doc, err := Collect(ctx, o, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		return eng, doc, nil
+	}
+	collectCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type compiled struct {
+		eng *engine.Engine
+		err error
+	}
+	compiledc := make(chan compiled, 1)
+	go func() {
+		eng, err := parsed.Compile()
+		if err != nil {
+			cancel() // the collection's result would be thrown away
+		}
+		compiledc <- compiled{eng, err}
+	}()
+	o.WatchedPaths = watchedPaths(params, cfg)
+	doc, collectErr := Collect(collectCtx, o, cfg)
+	c := <-compiledc
+	if c.err != nil {
+		return nil, nil, c.err
+	}
+	if collectErr != nil {
+		return nil, nil, collectErr
+	}
+	return c.eng, doc, nil
 }
 
 // Settings turns the configuration's controls block into engine settings.
@@ -233,23 +299,34 @@ func Evaluate(ctx context.Context, o Options) (*Evaluation, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := NewEngine(o, cfg)
-	if err != nil {
-		return nil, err
-	}
-	var doc *evidence.Document
+	var (
+		eng *engine.Engine
+		doc *evidence.Document
+	)
 	if o.EvidenceFile != "" {
+		// The document is read while the policies compile; the errors are
+		// reported in the order of doing one after the other.
+		compiledc := make(chan error, 1)
+		go func() {
+			var err error
+			eng, err = NewEngine(o, cfg)
+			compiledc <- err
+		}()
+		var readErr error
+		if len(o.Inputs) == 0 {
+			doc, readErr = collect.ReadDocument(o.EvidenceFile)
+		}
+		if err := <-compiledc; err != nil {
+			return nil, err
+		}
 		if len(o.Inputs) > 0 {
 			return nil, fmt.Errorf("--evidence cannot be combined with --evidence-file: the evidence document is evaluated as it is")
 		}
-		if doc, err = collect.ReadDocument(o.EvidenceFile); err != nil {
-			return nil, err
+		if readErr != nil {
+			return nil, readErr
 		}
-	} else {
-		o.WatchedPaths = WatchedPaths(eng, cfg)
-		if doc, err = Collect(ctx, o, cfg); err != nil {
-			return nil, err
-		}
+	} else if eng, doc, err = CompileAndCollect(ctx, o, cfg); err != nil {
+		return nil, err
 	}
 	if o.Artefacts != nil {
 		if o.EvidenceFile != "" {

@@ -8,9 +8,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -56,10 +58,12 @@ func Capabilities() *ast.Capabilities {
 type Engine struct {
 	compiler *ast.Compiler
 	// keys maps a control package and a result rule to its rule in the results module.
-	keys     map[string]map[string]string
-	modules  []Module
-	controls []*Control
-	timeout  time.Duration
+	keys map[string]map[string]string
+	// resultsPkgs is the number of results packages (one per control package).
+	resultsPkgs int
+	modules     []Module
+	controls    []*Control
+	timeout     time.Duration
 }
 
 // Option configures an Engine.
@@ -111,6 +115,29 @@ func Compile(parsed map[string]*ast.Module) (*ast.Compiler, error) {
 
 // New compiles the modules (test files are left out) and reads the controls.
 func New(modules []Module, opts ...Option) (*Engine, error) {
+	p, err := Parse(modules, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return p.Compile()
+}
+
+// Parsed is policies parsed but not compiled: the first half of New. Compiling
+// takes a good part of a second; a caller that needs only the controls'
+// parameter defaults before it can start other work (collection needs the
+// watched paths) reads them with DefaultParams and compiles concurrently.
+type Parsed struct {
+	e *Engine
+	// parsed are the policy modules and the generated results modules.
+	parsed map[string]*ast.Module
+	// policies are the policy modules (no results modules).
+	policies map[string]*ast.Module
+	builtin  map[string]bool
+}
+
+// Parse does what New does before compiling: it parses the modules (test files
+// are left out), checks the result rules and writes the results modules.
+func Parse(modules []Module, opts ...Option) (*Parsed, error) {
 	e := &Engine{timeout: DefaultTimeout}
 	for _, o := range opts {
 		o(e)
@@ -134,6 +161,10 @@ func New(modules []Module, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	policies := make(map[string]*ast.Module, len(parsed))
+	for path, m := range parsed {
+		policies[path] = m
+	}
 	for g, src := range srcs {
 		results, err := ast.ParseModuleWithOpts(resultsFile(g), src, ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
@@ -142,22 +173,59 @@ func New(modules []Module, opts ...Option) (*Engine, error) {
 		parsed[resultsFile(g)] = results
 	}
 	e.keys = keys
-	c, err := Compile(parsed)
-	if err != nil {
-		return nil, err
-	}
-	e.compiler = c
+	e.resultsPkgs = len(srcs)
 	builtin := map[string]bool{}
 	for _, m := range e.modules {
 		builtin[m.Path] = m.Builtin
 	}
-	for g := range srcs {
-		delete(parsed, resultsFile(g))
+	return &Parsed{e: e, parsed: parsed, policies: policies, builtin: builtin}, nil
+}
+
+// DefaultParams returns every control's parameter defaults, keyed by id, as
+// (*Engine).DefaultParams will after Compile, read from the parsed METADATA
+// without compiling. It fails where Compile may fail differently (the METADATA
+// is read from the compiled policies there): a caller that gets an error
+// compiles, and reports Compile's error when there is one.
+// It may be called while Compile runs.
+func (p *Parsed) DefaultParams() (map[string]map[string]any, error) {
+	// In path order, as the compiler builds its annotation set.
+	paths := make([]string, 0, len(p.policies))
+	for path := range p.policies {
+		paths = append(paths, path)
 	}
-	if e.controls, err = readControls(c, parsed, builtin); err != nil {
+	sort.Strings(paths)
+	mods := make([]*ast.Module, len(paths))
+	for i, path := range paths {
+		mods[i] = p.policies[path]
+	}
+	as, errs := ast.BuildAnnotationSet(mods)
+	if len(errs) > 0 {
+		return nil, policyError(errs)
+	}
+	controls, err := readControls(as.Flatten(), p.policies, p.builtin)
+	if err != nil {
 		return nil, err
 	}
-	return e, nil
+	out := map[string]map[string]any{}
+	for _, c := range controls {
+		out[c.ID] = c.Params
+	}
+	return out, nil
+}
+
+// Compile compiles the parsed policies in the sandbox and reads the controls.
+// The compiler works on copies: the parsed modules are not changed.
+func (p *Parsed) Compile() (*Engine, error) {
+	c, err := Compile(p.parsed)
+	if err != nil {
+		return nil, err
+	}
+	e := *p.e
+	e.compiler = c
+	if e.controls, err = readControls(c.GetAnnotationSet().Flatten(), p.policies, p.builtin); err != nil {
+		return nil, err
+	}
+	return &e, nil
 }
 
 // Controls returns the controls' metadata, sorted by id.
@@ -169,8 +237,9 @@ func (e *Engine) Modules() []Module { return e.modules }
 // Compiler returns the compiled policies.
 func (e *Engine) Compiler() *ast.Compiler { return e.compiler }
 
-// readControls finds every package under data.mdrgate.controls and its METADATA.
-func readControls(c *ast.Compiler, parsed map[string]*ast.Module, builtin map[string]bool) ([]*Control, error) {
+// readControls finds every package under data.mdrgate.controls and its METADATA
+// among the annotations.
+func readControls(annotations []*ast.AnnotationsRef, parsed map[string]*ast.Module, builtin map[string]bool) ([]*Control, error) {
 	pkgFiles := map[string][]string{}
 	for path, m := range parsed {
 		pkg := m.Package.Path.String()
@@ -179,7 +248,7 @@ func readControls(c *ast.Compiler, parsed map[string]*ast.Module, builtin map[st
 		}
 	}
 	byPkg := map[string]*Control{}
-	for _, ar := range c.GetAnnotationSet().Flatten() {
+	for _, ar := range annotations {
 		a := ar.Annotations
 		if a == nil || a.Scope != "package" {
 			continue
@@ -273,19 +342,18 @@ type raw struct {
 	err                   error
 }
 
-// The results module gathers, under one package, the four result rules of every
-// control package, so that one query returns exactly what the engine reads and
-// nothing of the policies' helper rules (which can be large).
+// The results modules gather, under one package per control package, the four
+// result rules of that control, so that one query per control returns exactly
+// what the engine reads and nothing of the policies' helper rules (which can be
+// large).
 //
-// The controls are dealt into resultsGroups packages, evaluated concurrently:
-// OPA evaluates one query on one goroutine, and the machines mdrgate runs on
-// have more than one core.
-const (
-	resultsPackage = "data.mdrgate_engine_results"
-	resultsGroups  = 2
-)
+// The per-control queries are dealt to GOMAXPROCS workers from one queue: OPA
+// evaluates one query on one goroutine, the machines mdrgate runs on have more
+// than one core, and the controls' costs differ by orders of magnitude, so a
+// queue keeps the cores evenly busy where a fixed split of the controls would not.
+const resultsPackage = "data.mdrgate_engine_results"
 
-func resultsFile(group int) string { return fmt.Sprintf("mdrgate-engine-results-%d.rego", group) }
+func resultsFile(i int) string { return fmt.Sprintf("mdrgate-engine-results-%d.rego", i) }
 
 // resultRules are the rules of a control that the engine reads.
 var resultRules = []string{"deny", "warn", "not_available", "not_applicable"}
@@ -330,26 +398,20 @@ func resultsModule(parsed map[string]*ast.Module) ([]string, map[string]map[stri
 		pkgs = append(pkgs, p)
 	}
 	sort.Strings(pkgs)
-	bs := make([]strings.Builder, resultsGroups)
-	for g := range bs {
-		fmt.Fprintf(&bs[g], "package %s.g%d\n\n", strings.TrimPrefix(resultsPackage, "data."), g)
-	}
+	srcs := make([]string, len(pkgs))
 	keys := map[string]map[string]string{}
 	for i, pkg := range pkgs {
-		g := i % resultsGroups
+		var b strings.Builder
+		fmt.Fprintf(&b, "package %s.p%d\n\n", strings.TrimPrefix(resultsPackage, "data."), i)
 		keys[pkg] = map[string]string{}
 		for _, r := range resultRules {
 			if !rules[pkg][r] {
 				continue
 			}
-			k := fmt.Sprintf("p%d_%s", i, r)
-			keys[pkg][r] = fmt.Sprintf("g%d.%s", g, k)
-			fmt.Fprintf(&bs[g], "%s := %s.%s\n", k, pkg, r)
+			keys[pkg][r] = fmt.Sprintf("p%d.%s", i, r)
+			fmt.Fprintf(&b, "%s := %s.%s\n", r, pkg, r)
 		}
-	}
-	srcs := make([]string, resultsGroups)
-	for g := range bs {
-		srcs[g] = bs[g].String()
+		srcs[i] = b.String()
 	}
 	return srcs, keys, nil
 }
@@ -401,32 +463,47 @@ func (e *Engine) evalAll(ctx context.Context, input ast.Value, rt Runtime) (map[
 	return out, nil
 }
 
-// queryGroups evaluates the result groups concurrently and returns their rules
-// keyed "g<group>.<rule>".
+// queryGroups evaluates the results package of every control package, on
+// GOMAXPROCS workers taking the next package from a queue, and returns their
+// rules keyed "p<package index>.<rule>". The answer does not depend on the order
+// the workers evaluate in: each query reads only the input and the store.
 func (e *Engine) queryGroups(ctx context.Context, input ast.Value, store storage.Store, at time.Time) (map[string]any, error) {
 	type answer struct {
 		value any
 		err   error
 	}
-	answers := make([]answer, resultsGroups)
+	answers := make([]answer, e.resultsPkgs)
+	workers := min(runtime.GOMAXPROCS(0), len(answers))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for g := range answers {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err := e.query(ctx, fmt.Sprintf("%s.g%d", resultsPackage, g), input, store, at)
-			answers[g] = answer{v, err}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(answers) {
+					return
+				}
+				v, err := e.query(ctx, fmt.Sprintf("%s.p%d", resultsPackage, i), input, store, at)
+				answers[i] = answer{v, err}
+				if err != nil {
+					// The caller falls back to one query per rule: stop here.
+					next.Store(int64(len(answers)))
+					return
+				}
+			}
 		}()
 	}
 	wg.Wait()
 	all := map[string]any{}
-	for g, a := range answers {
+	for i, a := range answers {
 		if a.err != nil {
 			return nil, a.err
 		}
 		m, _ := a.value.(map[string]any)
 		for k, v := range m {
-			all[fmt.Sprintf("g%d.%s", g, k)] = v
+			all[fmt.Sprintf("p%d.%s", i, k)] = v
 		}
 	}
 	return all, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/mdrgate/mdrgate/evidence"
 	"github.com/mdrgate/mdrgate/internal/engine"
 	"github.com/mdrgate/mdrgate/internal/result"
+	"github.com/mdrgate/mdrgate/policies"
 )
 
 var at = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
@@ -499,5 +501,50 @@ func TestUnavailableAreaGivesItsReason(t *testing.T) {
 	}
 	if c := control(t, r, "TST-10"); c.Outcome != result.NotAvailable || c.Reasons[0] != "github.branch_protection could not be read: 403 Resource not accessible by integration (needs administration: read)" {
 		t.Errorf("403: %s %q", c.Outcome, c.Reasons)
+	}
+}
+
+// TestParsedDefaultParams holds the parameter defaults read from the parsed
+// METADATA (before compiling) equal to the compiled engine's, for the built-in
+// catalogue and the test controls, and metadata errors equal to New's.
+func TestParsedDefaultParams(t *testing.T) {
+	builtin, err := engine.FSModules(policies.FS, "policies/", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, ms := range map[string][]engine.Module{
+		"built-in":      builtin,
+		"test controls": mods(sbomControl, repoControl, classControl),
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := engine.Parse(ms)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pre, err := p.DefaultParams()
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := p.Compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(pre, e.DefaultParams()) {
+				t.Fatalf("parsed defaults %v, compiled %v", pre, e.DefaultParams())
+			}
+			if len(pre) == 0 {
+				t.Fatal("no controls read")
+			}
+		})
+	}
+	bad := "# METADATA\n# title: t\n# custom:\n#   id: tst5\n#   type: A\n#   severity: low\n#   refs: {iec81001: [\"8\"]}\n#   evidence: [\"repo\"]\n#   events: [pull_request]\npackage mdrgate.controls.x\n\ndeny contains \"x\" if false\n"
+	p, err := engine.Parse(mods(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, preErr := p.DefaultParams()
+	_, newErr := engine.New(mods(bad))
+	if preErr == nil || newErr == nil || preErr.Error() != newErr.Error() {
+		t.Fatalf("DefaultParams err = %v, New err = %v: want the same error", preErr, newErr)
 	}
 }

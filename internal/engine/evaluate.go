@@ -2,8 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -68,9 +66,8 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 	}
 	digestc := make(chan digest, 1)
 	go func() {
-		b, err := json.Marshal(doc)
-		sum := sha256.Sum256(b)
-		digestc <- digest{hex.EncodeToString(sum[:]), err}
+		sum, err := jsonDigest(doc)
+		digestc <- digest{sum, err}
 	}()
 	input, err := toValue(reflect.ValueOf(doc))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,7 +20,16 @@ import (
 // types the evidence document uses (structs with json tags and omitempty,
 // embedded structs, pointers, slices, string-keyed maps, time.Time, numbers,
 // booleans, and any); a test holds it equal to the round trip.
-func toValue(v reflect.Value) (ast.Value, error) {
+//
+// The elements of long slices are converted on GOMAXPROCS goroutines.
+func toValue(v reflect.Value) (ast.Value, error) { return convert(v, true) }
+
+// parallelMin is the shortest slice whose elements are converted concurrently.
+const parallelMin = 2048
+
+// convert is toValue; par says whether long slices may be split across
+// goroutines (not inside a part already converted concurrently).
+func convert(v reflect.Value, par bool) (ast.Value, error) {
 	switch v.Kind() {
 	case reflect.Invalid:
 		return ast.Null{}, nil
@@ -27,7 +37,7 @@ func toValue(v reflect.Value) (ast.Value, error) {
 		if v.IsNil() {
 			return ast.Null{}, nil
 		}
-		return toValue(v.Elem())
+		return convert(v.Elem(), par)
 	case reflect.String:
 		return ast.String(v.String()), nil
 	case reflect.Bool:
@@ -50,8 +60,14 @@ func toValue(v reflect.Value) (ast.Value, error) {
 			return nil, fmt.Errorf("byte slices are not part of the evidence document")
 		}
 		terms := make([]*ast.Term, v.Len())
+		if par && len(terms) >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
+			if err := convertParallel(v, terms); err != nil {
+				return nil, err
+			}
+			return ast.NewArray(terms...), nil
+		}
 		for i := range terms {
-			x, err := toValue(v.Index(i))
+			x, err := convert(v.Index(i), par)
 			if err != nil {
 				return nil, err
 			}
@@ -69,7 +85,7 @@ func toValue(v reflect.Value) (ast.Value, error) {
 		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 		pairs := make([][2]*ast.Term, 0, len(keys))
 		for _, k := range keys {
-			x, err := toValue(v.MapIndex(k))
+			x, err := convert(v.MapIndex(k), par)
 			if err != nil {
 				return nil, err
 			}
@@ -85,7 +101,7 @@ func toValue(v reflect.Value) (ast.Value, error) {
 			return ast.String(strings.Trim(string(b), `"`)), nil
 		}
 		pairs := make([][2]*ast.Term, 0, v.NumField())
-		if err := structFields(v, &pairs); err != nil {
+		if err := structFields(v, &pairs, par); err != nil {
 			return nil, err
 		}
 		return ast.NewObject(pairs...), nil
@@ -98,6 +114,9 @@ type fieldInfo struct {
 	name      string
 	omitEmpty bool
 	embedded  bool
+	// key is the name as a term, made once: a document has hundreds of
+	// thousands of objects of a few types.
+	key *ast.Term
 }
 
 var fieldCache sync.Map // reflect.Type → []fieldInfo
@@ -124,17 +143,47 @@ func fieldsOf(t reflect.Type) []fieldInfo {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, fieldInfo{index: i, name: name, omitEmpty: strings.Contains(opts, "omitempty")})
+		out = append(out, fieldInfo{index: i, name: name, omitEmpty: strings.Contains(opts, "omitempty"), key: ast.StringTerm(name)})
 	}
 	fieldCache.Store(t, out)
 	return out
 }
 
-func structFields(v reflect.Value, pairs *[][2]*ast.Term) error {
+// convertParallel converts the slice's elements into terms in GOMAXPROCS
+// contiguous parts concurrently; the error is the first failing element's.
+func convertParallel(v reflect.Value, terms []*ast.Term) error {
+	parts := runtime.GOMAXPROCS(0)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(terms)/parts, (p+1)*len(terms)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				x, err := convert(v.Index(i), false)
+				if err != nil {
+					errs[p] = err
+					return
+				}
+				terms[i] = ast.NewTerm(x)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func structFields(v reflect.Value, pairs *[][2]*ast.Term, par bool) error {
 	for _, f := range fieldsOf(v.Type()) {
 		fv := v.Field(f.index)
 		if f.embedded {
-			if err := structFields(fv, pairs); err != nil {
+			if err := structFields(fv, pairs, par); err != nil {
 				return err
 			}
 			continue
@@ -142,11 +191,11 @@ func structFields(v reflect.Value, pairs *[][2]*ast.Term) error {
 		if f.omitEmpty && isEmpty(fv) {
 			continue
 		}
-		x, err := toValue(fv)
+		x, err := convert(fv, par)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
 		}
-		*pairs = append(*pairs, [2]*ast.Term{ast.StringTerm(f.name), ast.NewTerm(x)})
+		*pairs = append(*pairs, [2]*ast.Term{f.key, ast.NewTerm(x)})
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -46,7 +47,13 @@ func TestToValueMatchesJSON(t *testing.T) {
 			Vulnerabilities: []evidence.VulnReport{{Findings: []evidence.VulnFinding{{ID: "CVE-1", CVSSScore: &score}}}},
 		},
 	}
-	for name, d := range map[string]*evidence.Document{"demo": doc, "edge": edge} {
+	// Slices this long are converted concurrently.
+	long := &evidence.Document{Schema: evidence.Schema, Repo: &evidence.Repo{}}
+	for i := range 5000 {
+		long.Repo.Files = append(long.Repo.Files, evidence.FileEntry{Path: fmt.Sprintf("src/f%05d.c", i), Size: int64(i)})
+		long.Build.Tests = append(long.Build.Tests, evidence.TestReport{Cases: []evidence.TestCase{{Name: fmt.Sprint(i), Requirements: []string{}}}})
+	}
+	for name, d := range map[string]*evidence.Document{"demo": doc, "edge": edge, "long": long} {
 		t.Run(name, func(t *testing.T) {
 			b, err := json.Marshal(d)
 			if err != nil {

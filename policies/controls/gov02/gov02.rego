@@ -145,9 +145,11 @@ _matches_any(g) if {
 	glob.match(g, ["/"], p)
 }
 
+# The globs are read once, before the loop over every file.
 _sensitive_files contains p if {
+	globs := _globs
 	some p in _files
-	some g in _globs
+	some g in globs
 	glob.match(g, ["/"], p)
 }
 

@@ -34,13 +34,6 @@ import data.mdrgate.lib
 
 _threshold := lib.param("IMP-02", "threshold")
 
-# An array, not a set: a set would hash every one of possibly 100,000 results.
-_results := [r |
-	some rep in input.build.sarif
-	some r in rep.results
-	object.get(r, "baseline_state", "") != "absent"
-]
-
 # _severity describes why a result is high enough to block; undefined when it is not.
 _severity(r) := sprintf("security-severity %v", [r.security_severity]) if {
 	is_number(r.security_severity)
@@ -84,16 +77,30 @@ deny contains lib.violation(
 	not _justified(r)
 }
 
-# _candidates are the results that may be high enough to block, filtered inline
-# first: a SARIF report can hold 100,000 results, most of them notes.
-_candidates := [r |
-	some r in _results
-	_maybe_blocking(r)
+# _candidates are the results that may be high enough to block: of level error,
+# or else with a security-severity at or above the threshold. Arrays, not sets,
+# filtered inline without a function call, the cheap test first: a SARIF report
+# can hold 100,000 results, most of them notes, and a set would hash every one.
+_candidates := array.concat(_errors, _high_severity)
+
+_errors := [r |
+	some rep in input.build.sarif
+	some r in rep.results
+	r.level == "error"
+	_current(r)
 ]
 
-_maybe_blocking(r) if r.level == "error"
-
-_maybe_blocking(r) if {
+# The threshold is read once, before the loop: a rule reference inside it would
+# be looked up for every result.
+_high_severity := [r |
+	threshold := _threshold
+	some rep in input.build.sarif
+	some r in rep.results
 	is_number(r.security_severity)
-	r.security_severity >= _threshold
-}
+	r.security_severity >= threshold
+	object.get(r, "level", null) != "error"
+	_current(r)
+]
+
+# _current is true unless the result was fixed since the baseline (absent).
+_current(r) if object.get(r, "baseline_state", "") != "absent"

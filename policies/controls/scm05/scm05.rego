@@ -114,7 +114,9 @@ deny contains lib.violation(
 	sprintf("%s looks like a private key or keystore committed to the repository: keep signing keys in a protected environment or a KMS, remove the file and rotate the key", [f.path]),
 	f.path, 0,
 ) if {
+	# The parameters are read once, before the loop over every file.
+	key_file_pattern := lib.param("SCM-05", "key_file_pattern")
 	some f in lib.files
-	regex.match(lib.param("SCM-05", "key_file_pattern"), f.path)
+	regex.match(key_file_pattern, f.path)
 	not regex.match(lib.param("SCM-05", "allowed_key_file_pattern"), f.path)
 }
