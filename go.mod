@@ -15,6 +15,15 @@ require (
 )
 
 require (
+	github.com/aws/aws-sdk-go v1.55.8 // indirect
+	github.com/btcsuite/btcd/btcec/v2 v2.3.2 // indirect
+	github.com/gofrs/uuid v4.2.0+incompatible // indirect
+	github.com/jmespath/go-jmespath v0.4.1-0.20220621161143-b0104c826a24 // indirect
+	github.com/nsmithuk/local-kms v0.0.0-20260228092603-2a5e92d09ab6 // indirect
+	gopkg.in/yaml.v2 v2.4.0 // indirect
+)
+
+require (
 	cloud.google.com/go v0.123.0 // indirect
 	cloud.google.com/go/auth v0.20.0 // indirect
 	cloud.google.com/go/auth/oauth2adapt v0.2.8 // indirect
@@ -421,6 +430,7 @@ require (
 
 tool (
 	github.com/google/go-containerregistry/cmd/crane
+	github.com/nsmithuk/local-kms
 	github.com/open-policy-agent/opa
 	github.com/rhysd/actionlint/cmd/actionlint
 	github.com/sigstore/cosign/v2/cmd/cosign

@@ -25,7 +25,7 @@ type signingFlags struct {
 
 func (s *signingFlags) register(cmd *cobra.Command, keyUsage string) {
 	f := cmd.Flags()
-	f.StringVar(&s.key, "key", "", keyUsage+"; its password is read from "+sign.PasswordEnv+"; without --key, sign keyless")
+	f.StringVar(&s.key, "key", "", keyUsage+" or KMS key URI (awskms://, gcpkms://, azurekms://, hashivault://); a key file's password is read from "+sign.PasswordEnv+"; without --key, sign keyless")
 	f.StringVar(&s.fulcioURL, "fulcio-url", sign.DefaultFulcioURL, "keyless: the Fulcio instance that certifies the OIDC identity")
 	f.StringVar(&s.rekorURL, "rekor-url", sign.DefaultRekorURL, "keyless: the Rekor transparency log that records each signature")
 	f.StringVar(&s.token, "identity-token", "", "keyless: the OIDC identity token (a JWT; default $"+sign.TokenEnv+", or minted with audience sigstore in GitHub Actions; prefer the variable: flags show in process lists)")

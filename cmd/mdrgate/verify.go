@@ -30,7 +30,7 @@ type trustFlags struct {
 
 func (t *trustFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringArrayVar(&t.keys, "key", nil, "cosign public key file trusted to sign (repeatable; added to signing.keys of the configuration)")
+	f.StringArrayVar(&t.keys, "key", nil, "cosign public key file or KMS key URI (awskms://, gcpkms://, azurekms://, hashivault://) trusted to sign (repeatable; added to signing.keys of the configuration)")
 	f.StringVar(&t.identity, "certificate-identity", "", "keyless: the signer's certificate identity (e-mail or URI)")
 	f.StringVar(&t.identityRegexp, "certificate-identity-regexp", "", "keyless: a regular expression the certificate identity matches")
 	f.StringVar(&t.issuer, "certificate-oidc-issuer", "", "keyless: the OIDC issuer of the certificate")

@@ -345,7 +345,7 @@ func (c *Config) validate(f *source.File, doc *yaml.Node) error {
 	}
 	for i, k := range c.Signing.Keys {
 		if strings.TrimSpace(k) == "" {
-			return f.ErrorAtLine(line("signing", "keys"), "signing.keys[%d]: empty path: expected a cosign public key file relative to the configuration file", i)
+			return f.ErrorAtLine(line("signing", "keys"), "signing.keys[%d]: empty path: expected a cosign public key file relative to the configuration file, or a KMS key URI", i)
 		}
 	}
 	for _, g := range c.Documents {

@@ -1,12 +1,12 @@
-// Package sign signs released artefacts, with a cosign key file (Load) or
-// keyless (NewKeyless: an ephemeral key, a Fulcio certificate for the CI's OIDC
-// identity and a Rekor transparency-log entry per signature). Images get a
-// cosign signature in their registry (the legacy ".sig" tag, which every cosign
-// version verifies; an index and each of its platforms are signed), files get a
-// Sigstore bundle beside them, and in-toto statements get a DSSE envelope (a
-// Sigstore bundle, or a cosign attestation in the registry). Key-file
-// signatures make no transparency-log entry: verifiers need
-// --insecure-ignore-tlog.
+// Package sign signs released artefacts, with a cosign key file or a KMS key
+// (Load) or keyless (NewKeyless: an ephemeral key, a Fulcio certificate for the
+// CI's OIDC identity and a Rekor transparency-log entry per signature). Images
+// get a cosign signature in their registry (the legacy ".sig" tag, which every
+// cosign version verifies; an index and each of its platforms are signed),
+// files get a Sigstore bundle beside them, and in-toto statements get a DSSE
+// envelope (a Sigstore bundle, or a cosign attestation in the registry).
+// Signatures with a key file or a KMS key make no transparency-log entry:
+// verifiers need --insecure-ignore-tlog.
 package sign
 
 import (
@@ -20,7 +20,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -34,6 +33,7 @@ import (
 	sgsign "github.com/sigstore/sigstore-go/pkg/sign"
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	"github.com/sigstore/sigstore/pkg/signature"
+	"github.com/sigstore/sigstore/pkg/signature/options"
 	sigpayload "github.com/sigstore/sigstore/pkg/signature/payload"
 	"google.golang.org/protobuf/encoding/protojson"
 )
@@ -55,19 +55,22 @@ type Method interface {
 // PasswordEnv is the environment variable holding the key file's password, as cosign.
 const PasswordEnv = "COSIGN_PASSWORD"
 
-// Signer is a loaded cosign private key.
+// Signer is a loaded cosign private key or a KMS key.
 type Signer struct {
-	// Path is the key file, for messages.
+	// Path is the key file or the KMS key URI, for messages.
 	Path string
 	sv   signature.SignerVerifier
 	pub  crypto.PublicKey
 }
 
 // Load reads a cosign private key file (from 'cosign generate-key-pair'),
-// decrypting it with password. Errors never contain the key or the password.
+// decrypting it with password, or, for a KMS key URI (see KMSSchemes), connects
+// to the KMS and fetches the key's public half; a KMS key needs no password and
+// its private half never leaves the KMS. Errors never contain the key or the
+// password.
 func Load(path string, password []byte) (*Signer, error) {
-	if strings.Contains(path, "://") {
-		return nil, fmt.Errorf("--key %s: KMS and other key references are not supported for signing: name a cosign private key file", path)
+	if IsKMS(path) {
+		return loadKMS(path)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -205,8 +208,9 @@ func marshalBundle(b *protobundle.Bundle) ([]byte, error) {
 	return protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(b)
 }
 
-// keypair adapts the cosign key to sigstore-go's signer; only ECDSA P-256 keys
-// (cosign's default) are supported for bundles.
+// keypair adapts the key (a cosign key file's or a KMS's signer) to
+// sigstore-go's signer; only ECDSA P-256 keys (cosign's default) are supported
+// for bundles.
 func (s *Signer) keypair() (*keypair, error) {
 	ec, ok := s.pub.(*ecdsa.PublicKey)
 	if !ok || ec.Curve != elliptic.P256() {
@@ -217,11 +221,14 @@ func (s *Signer) keypair() (*keypair, error) {
 		return nil, err
 	}
 	h := sha256.Sum256(der)
-	return &keypair{s: s, hint: []byte(base64.StdEncoding.EncodeToString(h[:]))}, nil
+	return &keypair{sv: s.sv, pub: ec, hint: []byte(base64.StdEncoding.EncodeToString(h[:]))}, nil
 }
 
+// keypair signs with any SignerVerifier whose key is ECDSA P-256: a decrypted
+// key file, or a KMS that signs the SHA-256 digest remotely.
 type keypair struct {
-	s    *Signer
+	sv   signature.SignerVerifier
+	pub  *ecdsa.PublicKey
 	hint []byte
 }
 
@@ -233,13 +240,16 @@ func (k *keypair) GetSigningAlgorithm() protocommon.PublicKeyDetails {
 }
 func (k *keypair) GetHint() []byte                { return k.hint }
 func (k *keypair) GetKeyAlgorithm() string        { return "ECDSA" }
-func (k *keypair) GetPublicKey() crypto.PublicKey { return k.s.pub }
+func (k *keypair) GetPublicKey() crypto.PublicKey { return k.pub }
 func (k *keypair) GetPublicKeyPem() (string, error) {
-	b, err := k.s.PublicKeyPEM()
+	b, err := cryptoutils.MarshalPublicKeyToPEM(k.pub)
 	return string(b), err
 }
-func (k *keypair) SignData(_ context.Context, data []byte) ([]byte, []byte, error) {
-	sig, err := k.s.sv.SignMessage(bytes.NewReader(data))
+
+// SignData signs data with ECDSA over its SHA-256 digest (a KMS receives only
+// the digest) and returns the signature and the digest.
+func (k *keypair) SignData(ctx context.Context, data []byte) ([]byte, []byte, error) {
+	sig, err := k.sv.SignMessage(bytes.NewReader(data), options.WithContext(ctx))
 	if err != nil {
 		return nil, nil, err
 	}

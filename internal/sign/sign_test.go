@@ -41,7 +41,7 @@ func TestLoad(t *testing.T) {
 		{"wrong password", priv, "wrong-pw-123456", "wrong COSIGN_PASSWORD"},
 		{"public key instead", pub, pw, "cannot load"},
 		{"missing file", filepath.Join(dir, "nope.key"), pw, "nope.key"},
-		{"KMS reference", "awskms:///alias/release", pw, "not supported"},
+		{"unsupported key reference", "k8s://infucore/cosign", pw, "unsupported key reference"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := sign.Load(tt.path, []byte(tt.pw))

@@ -38,6 +38,7 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature"
 
 	"github.com/mdrgate/mdrgate/evidence"
+	"github.com/mdrgate/mdrgate/internal/sign"
 )
 
 // Identity is a keyless signer: the certificate's subject (SAN) and the OIDC
@@ -168,11 +169,21 @@ type NamedKey struct {
 	Key  crypto.PublicKey
 }
 
-// LoadPublicKey reads a cosign public key file (PEM). KMS references are refused
-// with a message saying how to export the key.
+// LoadPublicKey reads a cosign public key file (PEM), or fetches the public key
+// of a KMS key URI (awskms://, gcpkms://, azurekms://, hashivault://, as
+// cosign) with the provider's credentials from the environment. Signatures are
+// then verified locally with that public key.
 func LoadPublicKey(path string) (key, error) {
-	if strings.Contains(path, "://") {
-		return key{}, usage("--key %s: KMS and other key references are not supported: export the public key to a file (cosign public-key --key %s > cosign.pub) and name the file", path, path)
+	if sign.IsKMS(path) {
+		_, pub, err := sign.KMS(context.Background(), path)
+		if err != nil {
+			return key{}, &UsageError{err}
+		}
+		ver, err := signature.LoadVerifier(pub, crypto.SHA256)
+		if err != nil {
+			return key{}, usage("--key %s: unsupported public key: %v", path, err)
+		}
+		return key{path: path, pub: pub, ver: ver}, nil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {

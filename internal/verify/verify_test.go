@@ -481,7 +481,7 @@ func TestUsageErrors(t *testing.T) {
 		{"keyless without root", verify.Options{Identities: []verify.Identity{{Subject: "a", Issuer: "b"}}}, "needs --trusted-root"},
 		{"identity without issuer", verify.Options{Identities: []verify.Identity{{Subject: "a"}}, TrustedRoot: filepath.Join(realworld, "trusted-root-public-good.json")}, "--certificate-oidc-issuer"},
 		{"missing key", verify.Options{Keys: []string{filepath.Join(dir, "nope.pub")}, IgnoreTlog: true}, "nope.pub"},
-		{"KMS key", verify.Options{Keys: []string{"awskms:///alias/x"}, IgnoreTlog: true}, "not supported"},
+		{"unsupported key reference", verify.Options{Keys: []string{"k8s://infucore/cosign-pub"}, IgnoreTlog: true}, "unsupported key reference"},
 		{"bad root", verify.Options{Keys: []string{pub}, TrustedRoot: pub}, "--trusted-root"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
