@@ -151,6 +151,10 @@ func TestReviewFile(t *testing.T) {
 			t.Errorf("%s: recorded %s, re-evaluated %s", c.ID, c.Recorded, c.Reevaluated)
 		}
 	}
+	// The same mdrgate reviews: today's built-in policies are the archived ones.
+	if td := ra.Today; td == nil || td.Error != "" || td.Verdict != ra.Predicate.Verdict || len(td.PolicyChanges) != 0 || len(td.Controls) != 0 {
+		t.Errorf("evaluation with today's policies: %+v", ra.Today)
+	}
 	html, _ := os.ReadFile(filepath.Join(out, "review.html"))
 	md, _ := os.ReadFile(filepath.Join(out, "review.md"))
 	if n := strings.Count(string(html), `<tr class="control`); n != len(ra.Controls) {
@@ -222,6 +226,9 @@ func TestReviewFile(t *testing.T) {
 				if (c.ID == "GOV-01") == c.Agrees || c.ID == "GOV-01" && (c.Recorded != "fail" || c.Reevaluated != "pass") {
 					t.Errorf("%s: recorded %s re-evaluated %s agrees %v", c.ID, c.Recorded, c.Reevaluated, c.Agrees)
 				}
+			}
+			if td := ra.Today; td == nil || len(td.Controls) != 1 || td.Controls[0].ID != "GOV-01" || td.Controls[0].From != "fail" || td.Controls[0].To != "pass" {
+				t.Errorf("today's policies: %+v", ra.Today)
 			}
 		}, "the verdict does not reproduce: recorded fail, re-evaluated pass (GOV-01 recorded fail, re-evaluated pass)"},
 	} {

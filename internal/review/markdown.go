@@ -136,6 +136,29 @@ func writeAttestation(b *bytes.Buffer, a *attView) {
 		recorded = a.RecordedVerdict
 	}
 	mdRow(b, "Recorded verdict", recorded, ifPass(a.Reproduced, "re-evaluation reached the recorded verdict and every control's recorded outcome", "❌ not reproduced"))
+	if t := a.Today; t != nil {
+		fmt.Fprintf(b, "\n### With today's policies (%s)\n\n", mdText(a.TodayGenerator))
+		b.WriteString("The archived evidence evaluated again with this mdrgate's built-in policies (and the archived user policies), at the recorded time. This informs the reviewer and does not change the review verdict.\n\n")
+		if len(t.PolicyChanges) == 0 {
+			b.WriteString("- Built-in policies: the same as those archived.\n")
+		} else {
+			fmt.Fprintf(b, "- Built-in policies that differ from those archived: %d\n", len(t.PolicyChanges))
+			for _, c := range t.PolicyChanges {
+				fmt.Fprintf(b, "  - %s: %s\n", mdCode(c.Path), mdText(c.Change))
+			}
+		}
+		switch {
+		case t.Error != "":
+			fmt.Fprintf(b, "- Evaluation with today's policies failed: %s\n", mdText(t.Error))
+		case len(t.Controls) == 0:
+			fmt.Fprintf(b, "- Verdict today: %s; every control has its recorded outcome.\n", mdText(t.Verdict))
+		default:
+			fmt.Fprintf(b, "- Verdict today: %s; controls whose outcome differs from the recorded one:\n", mdText(t.Verdict))
+			for _, c := range t.Controls {
+				fmt.Fprintf(b, "  - %s: recorded %s, today %s\n", mdText(c.ID), mdText(noneIfEmpty(string(c.From))), mdText(noneIfEmpty(string(c.To))))
+			}
+		}
+	}
 
 	fmt.Fprintf(b, "\n### Controls (%d", len(a.Controls))
 	if a.Disagreements > 0 {

@@ -123,10 +123,31 @@ type Attestation struct {
 	// signature did not verify: nothing unsigned is reported as recorded).
 	Predicate *attest.Predicate `json:"predicate"`
 	Controls  []ControlReview   `json:"controls"`
+	// Today is the archived evidence evaluated again with the reviewer's
+	// built-in policies (and the archived user policies), at the recorded time
+	// and parameters: what this mdrgate's controls make of the same evidence.
+	// It informs and does not change the verdict (built-in policies change
+	// between versions); nil when re-evaluation was not possible.
+	Today *Today `json:"today"`
 	// Verdict is pass when every check above held.
 	Verdict string `json:"verdict"`
 	// Problems say, in words, every check that failed.
 	Problems []string `json:"problems"`
+}
+
+// Today is the evaluation of an attestation's evidence with today's policies.
+type Today struct {
+	// Generator is the reviewing mdrgate.
+	Generator evidence.Generator `json:"generator"`
+	// PolicyChanges are the built-in policy files that differ from the
+	// archived ones (added, removed or changed), by path.
+	PolicyChanges []EvidenceChange `json:"policy_changes"`
+	// Verdict is the verdict with today's policies; "" when Error is set.
+	Verdict string `json:"verdict"`
+	// Error says why evaluating with today's policies failed.
+	Error string `json:"error"`
+	// Controls are the controls whose outcome today differs from the recorded one.
+	Controls []ControlChange `json:"controls"`
 }
 
 // Change is what changed between two consecutive attestations.

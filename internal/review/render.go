@@ -107,6 +107,11 @@ type attView struct {
 	Policies        []fileView
 	IEC             matrixView
 	GSPR            matrixView
+	// Today is the evaluation with the reviewer's built-in policies; nil when
+	// there was none.
+	Today *Today
+	// TodayGenerator names the reviewing mdrgate.
+	TodayGenerator string
 }
 
 type productView struct {
@@ -285,6 +290,10 @@ func newAttView(n int, a *Attestation) attView {
 		ArchiveSHA256: a.ArchiveSHA256,
 		Evidence:      fileViews(a.Evidence),
 		Policies:      fileViews(a.Policies),
+	}
+	if a.Today != nil {
+		av.Today = a.Today
+		av.TodayGenerator = strings.TrimSpace(a.Today.Generator.Name + " " + a.Today.Generator.Version)
 	}
 	if p := a.Predicate; p != nil {
 		av.Product = productView{p.Product.Name, p.Product.Version, p.Product.Manufacturer, p.Product.MDRClass, p.Product.IEC62304Class}

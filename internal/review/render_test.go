@@ -227,6 +227,12 @@ func failingReport() *Report {
 		}
 	}
 	a.Reproduced = Check{OK: false, Reason: "VER-05: recorded pass, re-evaluated fail; the re-evaluated verdict is fail, the recorded pass"}
+	a.Today = &Today{
+		Generator:     evidence.Generator{Name: "mdrgate", Version: "1.2.0"},
+		PolicyChanges: []EvidenceChange{{Path: "policies/controls/ver05/ver05.rego", Change: "changed"}, {Path: "policies/controls/ver06/ver06.rego", Change: "added"}},
+		Verdict:       "fail",
+		Controls:      []ControlChange{{ID: "VER-05", From: result.Pass, To: result.Fail}, {ID: "VER-06", To: result.NotAvailable}},
+	}
 	a.Verdict = "fail"
 	a.Problems = []string{
 		"archive: " + a.Archive.Reason,

@@ -19,6 +19,7 @@ import (
 	"github.com/mdrgate/mdrgate/evidence/collect"
 	"github.com/mdrgate/mdrgate/evidence/source"
 	"github.com/mdrgate/mdrgate/internal/attest"
+	"github.com/mdrgate/mdrgate/internal/catalog"
 	"github.com/mdrgate/mdrgate/internal/engine"
 	"github.com/mdrgate/mdrgate/internal/result"
 	"github.com/mdrgate/mdrgate/internal/verify"
@@ -376,6 +377,7 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 		return a
 	}
 	a.Controls = controls(&p, rep)
+	a.Today = today(ctx, docBlob, mods, p, o)
 	var differ []string
 	for _, cr := range a.Controls {
 		if !cr.Agrees {
@@ -440,6 +442,76 @@ func reevaluate(ctx context.Context, doc []byte, mods []engine.Module, p attest.
 	params := p.Policy.Parameters
 	params.Generator = o.Generator
 	return eng.Evaluate(ctx, d, params)
+}
+
+// today evaluates the archived evidence with this mdrgate's built-in policies
+// and the archived user policies, with the recorded parameters and time.
+func today(ctx context.Context, doc []byte, archived []engine.Module, p attest.Predicate, o Options) *Today {
+	t := &Today{Generator: o.Generator, PolicyChanges: []EvidenceChange{}, Controls: []ControlChange{}}
+	builtin, err := catalog.BuiltinModules()
+	if err != nil {
+		t.Error = err.Error()
+		return t
+	}
+	then := map[string]string{}
+	var mods []engine.Module
+	for _, m := range archived {
+		if m.Builtin {
+			then[m.Path] = m.SHA256()
+		} else {
+			mods = append(mods, m)
+		}
+	}
+	now := map[string]string{}
+	for _, m := range builtin {
+		if !m.IsTest() {
+			now[m.Path] = m.SHA256()
+			mods = append(mods, m)
+		}
+	}
+	paths := map[string]bool{}
+	for k := range then {
+		paths[k] = true
+	}
+	for k := range now {
+		paths[k] = true
+	}
+	for _, path := range sortedKeys(paths) {
+		x, inThen := then[path]
+		y, inNow := now[path]
+		switch {
+		case !inThen:
+			t.PolicyChanges = append(t.PolicyChanges, EvidenceChange{Path: path, Change: "added"})
+		case !inNow:
+			t.PolicyChanges = append(t.PolicyChanges, EvidenceChange{Path: path, Change: "removed"})
+		case x != y:
+			t.PolicyChanges = append(t.PolicyChanges, EvidenceChange{Path: path, Change: "changed"})
+		}
+	}
+	rep, err := reevaluate(ctx, doc, mods, p, o)
+	if err != nil {
+		t.Error = err.Error()
+		return t
+	}
+	t.Verdict = rep.Verdict
+	recorded := map[string]result.Outcome{}
+	for _, r := range p.Results {
+		recorded[r.ID] = r.Outcome
+	}
+	seen := map[string]bool{}
+	for _, c := range rep.Controls {
+		seen[c.ID] = true
+		if recorded[c.ID] != c.Outcome {
+			t.Controls = append(t.Controls, ControlChange{ID: c.ID, From: recorded[c.ID], To: c.Outcome})
+		}
+	}
+	for _, r := range p.Results {
+		if !seen[r.ID] {
+			t.Controls = append(t.Controls, ControlChange{ID: r.ID, From: r.Outcome})
+		}
+	}
+	sort.Slice(t.Controls, func(i, j int) bool { return t.Controls[i].ID < t.Controls[j].ID })
+	return t
 }
 
 // controls pairs the recorded results with the re-evaluated ones (nil when
