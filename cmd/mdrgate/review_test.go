@@ -119,6 +119,29 @@ func rewriteArchive(t *testing.T, src, dst, path string) {
 	}
 }
 
+// resign writes a bundle of the attestation's statement with its predicate
+// changed by edit, signed with the attestation's own key: authentic, but not
+// what attest wrote.
+func resign(t *testing.T, a attested, edit func(pred map[string]any)) string {
+	t.Helper()
+	st := bundleStatement(t, a.bundle)
+	edit(st["predicate"].(map[string]any))
+	payload, _ := json.Marshal(st)
+	s, err := sign.Load(a.priv, []byte(a.pw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := sign.DSSE(context.Background(), payload, attest.PayloadType, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "resigned.sigstore.json")
+	if err := os.WriteFile(p, bundle, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestReviewFile: review of a file's attestation passes and writes HTML,
 // markdown and JSON; a changed evidence file, a wrong signer, another artefact
 // and a verdict that does not follow from the evidence each fail, saying so.
@@ -198,25 +221,14 @@ func TestReviewFile(t *testing.T) {
 		{"verdict does not follow", func(t *testing.T) []string {
 			// A statement whose recorded outcome of GOV-01 and verdict say fail,
 			// properly signed: the signature holds, the re-evaluation does not.
-			st := bundleStatement(t, a.bundle)
-			pred := st["predicate"].(map[string]any)
-			pred["verdict"] = "fail"
-			for _, r := range pred["results"].([]any) {
-				if m := r.(map[string]any); m["id"] == "GOV-01" {
-					m["outcome"] = "fail"
+			p := resign(t, a, func(pred map[string]any) {
+				pred["verdict"] = "fail"
+				for _, r := range pred["results"].([]any) {
+					if m := r.(map[string]any); m["id"] == "GOV-01" {
+						m["outcome"] = "fail"
+					}
 				}
-			}
-			payload, _ := json.Marshal(st)
-			s, err := sign.Load(a.priv, []byte(a.pw))
-			if err != nil {
-				t.Fatal(err)
-			}
-			bundle, err := sign.DSSE(context.Background(), payload, attest.PayloadType, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := filepath.Join(t.TempDir(), "lying.sigstore.json")
-			_ = os.WriteFile(p, bundle, 0o644)
+			})
 			return []string{"--key", a.pub, "--insecure-ignore-tlog", "--attestation", p, "--artefact", a.file, "--evidence", a.archive}
 		}, func(t *testing.T, ra review.Attestation) {
 			if !ra.Signature.OK || !ra.Archive.OK || ra.Reproduced.OK {
@@ -231,6 +243,22 @@ func TestReviewFile(t *testing.T) {
 				t.Errorf("today's policies: %+v", ra.Today)
 			}
 		}, "the verdict does not reproduce: recorded fail, re-evaluated pass (GOV-01 recorded fail, re-evaluated pass)"},
+		{"files the evidence document does not name", func(t *testing.T) []string {
+			// A properly signed statement listing SECURITY.md with a digest the
+			// evidence document does not record for it.
+			p := resign(t, a, func(pred map[string]any) {
+				for _, f := range pred["evidence"].(map[string]any)["files"].([]any) {
+					if m := f.(map[string]any); m["path"] == "SECURITY.md" {
+						m["sourceSha256"] = strings.Repeat("0", 64)
+					}
+				}
+			})
+			return []string{"--key", a.pub, "--insecure-ignore-tlog", "--attestation", p, "--artefact", a.file, "--evidence", a.archive}
+		}, func(t *testing.T, ra review.Attestation) {
+			if ra.Archive.OK || !ra.Signature.OK {
+				t.Errorf("archive check: %+v", ra.Archive)
+			}
+		}, "SECURITY.md: the evidence document records sha256:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, r, out := reviewJSON(t, tc.args(t)...)

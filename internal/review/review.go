@@ -335,6 +335,9 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 		fc, _ := check(attest.RoleEvidence, ef.Path, ef.MediaType, ef.SHA256, ef.Redacted)
 		a.Evidence = append(a.Evidence, fc)
 	}
+	if docBlob != nil {
+		consistent(&a, docBlob, p)
+	}
 	var mods []engine.Module
 	for _, pf := range p.Policy.Files {
 		fc, blob := check(attest.RolePolicy, pf.Path, "text/x-rego", pf.SHA256, false)
@@ -426,6 +429,40 @@ func findArchive(f found, sha string, archives []archiveFile, o Options) ([]byte
 		return nil, "", fmt.Errorf("no evidence archive: give the archive (sha256:%s) with --evidence", sha)
 	}
 	return nil, "", fmt.Errorf("none of the %d evidence archives given has the recorded sha256:%s", len(archives), sha)
+}
+
+// consistent checks that the evidence document and the attestation list the
+// same evidence files with the same digests (the document records each file's
+// digest at collection; the attestation the archived copy's and, for redacted
+// reports, the original's), marking the file checks that disagree. The
+// document's own digest is checked already; this ties it to the files.
+func consistent(a *Attestation, docBlob []byte, p attest.Predicate) {
+	d, err := collect.DecodeDocument(&source.File{Path: "evidence.json (evidence archive)", Data: docBlob})
+	if err != nil {
+		a.Evidence[0].OK, a.Evidence[0].Reason = false, "not a readable evidence document: "+err.Error()
+		return
+	}
+	inDoc := map[string]string{}
+	for _, in := range d.Inputs {
+		inDoc[in.Path] = in.SHA256
+	}
+	listed := map[string]bool{}
+	for i := range a.Evidence[1:] {
+		fc := &a.Evidence[i+1]
+		ef := p.Evidence.Files[i]
+		listed[ef.Path] = true
+		switch sha, ok := inDoc[ef.Path]; {
+		case !ok:
+			fc.OK, fc.Reason = false, "the attestation lists this file, the evidence document does not name it"
+		case sha != ef.SourceSHA256:
+			fc.OK, fc.Reason = false, fmt.Sprintf("the evidence document records sha256:%s for this file, the attestation sha256:%s", sha, ef.SourceSHA256)
+		}
+	}
+	for _, in := range d.Inputs {
+		if !listed[in.Path] {
+			a.Evidence = append(a.Evidence, FileCheck{Path: in.Path, MediaType: in.MediaType, Check: Check{Reason: "the evidence document names this file (sha256:" + in.SHA256 + "), the attestation does not list it"}})
+		}
+	}
 }
 
 // reevaluate evaluates the archived evidence document with the archived
