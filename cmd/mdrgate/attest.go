@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -117,12 +116,8 @@ files.`,
 			if err != nil {
 				return err
 			}
-			if at != "" {
-				t, err := time.Parse(time.RFC3339, at)
-				if err != nil {
-					return fmt.Errorf("invalid --at %q: expected an RFC 3339 time such as 2026-12-01T00:00:00Z", at)
-				}
-				o.At = t
+			if o.At, err = parseAt(at); err != nil {
+				return err
 			}
 			o.EvidenceFile = evidenceFile
 			o.PolicyDirs = policyDirs

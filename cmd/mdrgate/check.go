@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -124,12 +123,8 @@ Files are written only once every report has rendered.`,
 					return err
 				}
 			}
-			if at != "" {
-				t, err := time.Parse(time.RFC3339, at)
-				if err != nil {
-					return fmt.Errorf("invalid --at %q: expected an RFC 3339 time such as 2026-12-01T00:00:00Z", at)
-				}
-				o.At = t
+			if o.At, err = parseAt(at); err != nil {
+				return err
 			}
 			o.EvidenceFile = evidenceFile
 			o.PolicyDirs = policyDirs

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -85,6 +86,18 @@ func writeRendered(e env, outs []output, render func(o output, w io.Writer) erro
 		}
 	}
 	return nil
+}
+
+// parseAt parses --at: an RFC 3339 time, or "" for the zero time (now).
+func parseAt(at string) (time.Time, error) {
+	if at == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("invalid --at %q: expected an RFC 3339 time such as 2026-12-01T00:00:00Z", at)
+	}
+	return t, nil
 }
 
 func unwrapPathErr(err error) error {

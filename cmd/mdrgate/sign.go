@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
 	"github.com/spf13/cobra"
@@ -131,12 +130,8 @@ when keyless signing has no identity token).`,
 			if err != nil {
 				return err
 			}
-			if at != "" {
-				t, err := time.Parse(time.RFC3339, at)
-				if err != nil {
-					return fmt.Errorf("invalid --at %q: expected an RFC 3339 time such as 2026-12-01T00:00:00Z", at)
-				}
-				o.At = t
+			if o.At, err = parseAt(at); err != nil {
+				return err
 			}
 			rep, _, err := check.Run(cmd.Context(), o)
 			if err != nil {

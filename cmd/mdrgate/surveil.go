@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -107,11 +106,9 @@ otherwise, 2 on a usage or input error.`,
 				}
 			}
 			if at != "" {
-				t, err := time.Parse(time.RFC3339, at)
-				if err != nil {
-					return fmt.Errorf("invalid --at %q: expected an RFC 3339 time such as 2026-12-01T00:00:00Z", at)
+				if o.At, err = parseAt(at); err != nil {
+					return err
 				}
-				o.At = t
 			}
 			res, err := surveil.Run(o)
 			if err != nil {
