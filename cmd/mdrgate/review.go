@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,6 +23,7 @@ func newReview(e env) *cobra.Command {
 		commits      []string
 		archives     []string
 		outputs      []string
+		requirePass  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "review [IMAGE...] [--attestation BUNDLE (--artefact FILE | --commit SHA)]...",
@@ -50,8 +52,11 @@ the report says what changed between them.
 
 Reports (-o FORMAT[=FILE], repeatable; default markdown on standard output): ` + strings.Join(review.Formats(), ", ") + `.
 The HTML report is one self-contained file that prints to PDF.
+A faithful attestation of a failed gate passes review: review answers whether
+the attested verdict follows from the evidence. --require-pass also fails on it.
 Exit codes: 0 every attestation passed review, 1 one did not (the report says
-which check failed and why), 2 usage or input error.`,
+which check failed and why) or, with --require-pass, one attests a failed
+verdict, 2 usage or input error.`,
 		Example: `  # a released image, its attestation and evidence archive read from the registry
   mdrgate review --key cosign.pub --insecure-ignore-tlog -o html=review.html registry.example/infucore/fw:2.4.0
 
@@ -108,6 +113,9 @@ which check failed and why), 2 usage or input error.`,
 			if !toStdout {
 				fmt.Fprintf(e.stdout, "review: %s (%d attestation(s))\n", rep.Verdict, len(rep.Attestations))
 				for _, a := range rep.Attestations {
+					if a.Predicate != nil {
+						fmt.Fprintf(e.stdout, "  %s: attested verdict %s for the %s event, evaluated at %s\n", a.Source, a.Predicate.Verdict, a.Predicate.Event, a.Predicate.TimeVerified.Format(time.RFC3339))
+					}
 					for _, p := range a.Problems {
 						fmt.Fprintf(e.stdout, "  %s: %s\n", a.Source, p)
 					}
@@ -115,6 +123,14 @@ which check failed and why), 2 usage or input error.`,
 			}
 			if rep.Verdict != result.VerdictPass {
 				return errVerdictFailed
+			}
+			if requirePass {
+				for _, a := range rep.Attestations {
+					if a.Predicate == nil || a.Predicate.Verdict != result.VerdictPass {
+						fmt.Fprintf(e.stderr, "mdrgate: --require-pass: %s attests a verdict other than pass\n", a.Source)
+						return errVerdictFailed
+					}
+				}
 			}
 			return nil
 		},
@@ -125,6 +141,7 @@ which check failed and why), 2 usage or input error.`,
 	f.StringArrayVar(&artefacts, "artefact", nil, "the file an --attestation must be about (repeatable, in order)")
 	f.StringArrayVar(&commits, "commit", nil, "the git commit a commit's --attestation must be about (repeatable, in order, after the artefacts)")
 	f.StringArrayVar(&archives, "evidence", nil, "an evidence archive from mdrgate attest ("+attest.DefaultArchive+"); each attestation uses the one with its recorded digest (repeatable)")
+	f.BoolVar(&requirePass, "require-pass", false, "also exit 1 when an attestation, however faithful, attests a failed verdict (review itself checks that the attested verdict follows from the evidence, pass or fail)")
 	f.StringArrayVarP(&outputs, "output", "o", nil, "report FORMAT or FORMAT=FILE (repeatable; default markdown on standard output); formats: "+strings.Join(review.Formats(), ", "))
 	return cmd
 }

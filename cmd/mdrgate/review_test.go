@@ -259,6 +259,27 @@ func TestReviewFile(t *testing.T) {
 				t.Errorf("archive check: %+v", ra.Archive)
 			}
 		}, "SECURITY.md: the evidence document records sha256:"},
+		{"a file marked redacted that is no secret-scan report", func(t *testing.T) []string {
+			p := resign(t, a, func(pred map[string]any) {
+				for _, f := range pred["evidence"].(map[string]any)["files"].([]any) {
+					if m := f.(map[string]any); m["path"] == "SECURITY.md" {
+						m["redacted"] = true
+					}
+				}
+			})
+			return []string{"--key", a.pub, "--insecure-ignore-tlog", "--attestation", p, "--artefact", a.file, "--evidence", a.archive}
+		}, func(t *testing.T, ra review.Attestation) {}, "SECURITY.md: the attestation marks this file redacted"},
+		{"a predicate showing another event and time than evaluated", func(t *testing.T) []string {
+			p := resign(t, a, func(pred map[string]any) {
+				pred["event"] = "release"
+				pred["timeVerified"] = "2020-01-01T00:00:00Z"
+			})
+			return []string{"--key", a.pub, "--insecure-ignore-tlog", "--attestation", p, "--artefact", a.file, "--evidence", a.archive}
+		}, func(t *testing.T, ra review.Attestation) {
+			if ra.Reproduced.OK {
+				t.Error("reproduced although the predicate misstates the event")
+			}
+		}, "the predicate's event is release, the evaluation's pull_request"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, r, out := reviewJSON(t, tc.args(t)...)
@@ -322,6 +343,12 @@ func TestReviewReleases(t *testing.T) {
 	}
 	if len(r.Changes) != 1 {
 		t.Fatalf("%d changes, want 1", len(r.Changes))
+	}
+	// --require-pass also fails on a faithful attestation of a failed gate.
+	if code, stdout, stderr := mdrgate(t, "review", "--require-pass", "--key", a1.pub, "--key", a2.pub, "--insecure-ignore-tlog",
+		"--attestation", a1.bundle, "--attestation", a2.bundle, "--artefact", a1.file, "--artefact", a2.file,
+		"--evidence", a1.archive, "--evidence", a2.archive, "-o", "json="+filepath.Join(t.TempDir(), "r.json")); code != 1 || !strings.Contains(stderr, "--require-pass: "+a2.bundle+" attests a verdict other than pass") || !strings.Contains(stdout, "attested verdict fail for the pull_request event") {
+		t.Fatalf("--require-pass: exit %d\n%s%s", code, stdout, stderr)
 	}
 	ch := r.Changes[0]
 	if ch.FromVerdict != "pass" || ch.ToVerdict != "fail" || len(ch.Controls) != 1 || ch.Controls[0].ID != "IMP-02" || ch.Controls[0].To != "fail" {

@@ -46,7 +46,13 @@ func (e *Engine) Evaluate(ctx context.Context, doc *evidence.Document, p Params)
 	if p.At.IsZero() {
 		return nil, fmt.Errorf("evaluation time is not set")
 	}
-	for id, s := range p.Settings {
+	ids := make([]string, 0, len(p.Settings))
+	for id := range p.Settings {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		s := p.Settings[id]
 		if e.control(id) == nil {
 			return nil, fmt.Errorf("configuration names control %s, which no policy defines: known controls are %s", id, strings.Join(e.ids(), ", "))
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -140,6 +141,7 @@ func reviewTarget(ctx context.Context, t Target, archives []archiveFile, o Optio
 		if len(atts) == 0 {
 			a := Attestation{Source: t.Image, Artefact: art, Controls: []ControlReview{}, Evidence: []FileCheck{}, Policies: []FileCheck{}}
 			a.fail(&a.Signature, "no mdrgate attestation (predicate type %s) is attached to %s", attest.PredicateType, d)
+			a.Verdict = result.VerdictFail
 			return []Attestation{a}, nil, nil
 		}
 		trusted := 0
@@ -245,8 +247,17 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 	}
 
 	var st statement
-	if err := json.Unmarshal(f.att.Statement, &st); err != nil || st.Type != attest.StatementType || st.PredicateType != attest.PredicateType {
-		a.fail(&a.Subject, "the signed payload is not an in-toto Statement v1 with predicate type %s", attest.PredicateType)
+	if err := json.Unmarshal(f.att.Statement, &st); err != nil {
+		a.fail(&a.Subject, "the signed payload is not an in-toto statement: %v", err)
+		notChecked("the statement is not mdrgate's")
+		return a
+	}
+	if st.Type != attest.StatementType || st.PredicateType != attest.PredicateType {
+		hint := ""
+		if st.PredicateType == attest.VSAPredicateType {
+			hint = " (this is the --vsa bundle: review the *.mdrgate.sigstore.json beside it)"
+		}
+		a.fail(&a.Subject, "the signed payload is a statement of type %q with predicate type %q, not an in-toto Statement v1 (%s) with predicate type %s%s", st.Type, st.PredicateType, attest.StatementType, attest.PredicateType, hint)
 		notChecked("the statement is not mdrgate's")
 		return a
 	}
@@ -277,7 +288,9 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 			names = append(names, s.Name+" "+k+":"+d)
 		}
 	}
-	if !a.Subject.OK {
+	if !a.Subject.OK && len(names) == 0 {
+		a.fail(&a.Subject, "the attestation has no subject, so it is about nothing: not about %s %s (%s)", f.artefact.Kind, f.artefact.Name, f.artefact.Digest)
+	} else if !a.Subject.OK {
 		sort.Strings(names)
 		a.fail(&a.Subject, "the attestation is about %s, not about %s %s (%s)", strings.Join(names, ", "), f.artefact.Kind, f.artefact.Name, f.artefact.Digest)
 	}
@@ -372,7 +385,7 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 		a.Controls = controls(&p, nil)
 		return a
 	}
-	o.progress("review: %s: re-evaluating %d policies at %s", f.source, len(mods), p.TimeVerified.Format(time.RFC3339))
+	o.progress("review: %s: re-evaluating %d policies at %s", f.source, len(mods), p.Policy.Parameters.At.Format(time.RFC3339))
 	rep, err := reevaluate(ctx, docBlob, mods, p, o)
 	if err != nil {
 		a.fail(&a.Reproduced, "re-evaluation failed: %v", err)
@@ -384,16 +397,21 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 	var differ []string
 	for _, cr := range a.Controls {
 		if !cr.Agrees {
-			differ = append(differ, fmt.Sprintf("%s recorded %s, re-evaluated %s", cr.ID, outcomeOrAbsent(cr.Recorded), outcomeOrAbsent(cr.Reevaluated)))
+			d := fmt.Sprintf("%s recorded %s, re-evaluated %s", cr.ID, outcomeOrAbsent(cr.Recorded), outcomeOrAbsent(cr.Reevaluated))
+			if cr.Recorded == cr.Reevaluated {
+				d = fmt.Sprintf("%s %s, recorded as gating %v, re-evaluated as gating %v", cr.ID, cr.Recorded, cr.Gate, !cr.Gate)
+			}
+			differ = append(differ, d)
 		}
 	}
+	differ = append(differ, inconsistencies(p, rep, f.artefact)...)
 	switch {
 	case rep.Verdict != p.Verdict:
 		a.fail(&a.Reproduced, "the verdict does not reproduce: recorded %s, re-evaluated %s (%s)", p.Verdict, rep.Verdict, strings.Join(differ, "; "))
 	case len(differ) > 0:
 		a.fail(&a.Reproduced, "the verdict %s reproduces, but not every control: %s", p.Verdict, strings.Join(differ, "; "))
 	default:
-		pass(&a.Reproduced, fmt.Sprintf("re-evaluating the archived evidence with the archived policies at %s gives the recorded verdict %s and every control's outcome", p.TimeVerified.Format(time.RFC3339), p.Verdict))
+		pass(&a.Reproduced, fmt.Sprintf("re-evaluating the archived evidence with the archived policies at %s gives the recorded verdict %s and every control's outcome", p.Policy.Parameters.At.Format(time.RFC3339), p.Verdict))
 	}
 	return a
 }
@@ -431,11 +449,52 @@ func findArchive(f found, sha string, archives []archiveFile, o Options) ([]byte
 	return nil, "", fmt.Errorf("none of the %d evidence archives given has the recorded sha256:%s", len(archives), sha)
 }
 
+// inconsistencies are the statements of the predicate that the re-evaluation
+// (rep, on the archived evidence document) contradicts: what the report shows
+// a reader must be what was evaluated.
+func inconsistencies(p attest.Predicate, rep *result.Report, art Artefact) []string {
+	var out []string
+	differ := func(what string, recorded, evaluated any) {
+		if !reflect.DeepEqual(recorded, evaluated) {
+			out = append(out, fmt.Sprintf("the predicate's %s is %v, the evaluation's %v", what, recorded, evaluated))
+		}
+	}
+	differ("event", p.Event, rep.Event)
+	differ("timeVerified", p.TimeVerified.UTC(), rep.EvaluatedAt.UTC())
+	differ("product", p.Product, rep.Product)
+	profile := func(pr result.Profile) string {
+		return fmt.Sprintf("%s, IEC 62304 class %q, MDR class %q, adjustments %q", pr.Event, pr.IEC62304Class, pr.MDRClass, strings.Join(pr.Adjustments, "; "))
+	}
+	differ("profile", profile(p.Profile), profile(rep.Profile))
+	differ("summary", p.Summary, rep.Summary)
+	differ("evidence document digest", p.Evidence.DocumentSHA256, rep.EvidenceSHA256)
+	differ("repository", p.Repository, rep.Subject.Repository)
+	differ("ref", p.Ref, rep.Subject.Ref)
+	differ("commit", p.Commit, rep.Subject.Commit)
+	want := attest.Failed
+	if rep.Verdict == result.VerdictPass {
+		want = attest.Passed
+	}
+	differ("verificationResult", p.VerificationResult, want)
+	for _, r := range p.Results {
+		for _, i := range r.Evidence {
+			if i < 0 || i >= len(p.Evidence.Files) {
+				out = append(out, fmt.Sprintf("%s cites evidence index %d, but the attestation lists %d evidence files", r.ID, i, len(p.Evidence.Files)))
+			}
+		}
+	}
+	if art.Kind == "commit" && !strings.EqualFold(strings.TrimPrefix(art.Digest, "gitCommit:"), rep.Subject.Commit) {
+		out = append(out, fmt.Sprintf("the evidence was collected at commit %q, not at the commit under review %s", rep.Subject.Commit, strings.TrimPrefix(art.Digest, "gitCommit:")))
+	}
+	return out
+}
+
 // consistent checks that the evidence document and the attestation list the
 // same evidence files with the same digests (the document records each file's
-// digest at collection; the attestation the archived copy's and, for redacted
-// reports, the original's), marking the file checks that disagree. The
-// document's own digest is checked already; this ties it to the files.
+// digest at collection; the attestation the archived copy's and the
+// original's, which are equal except for secret-scan reports, archived
+// redacted), marking the file checks that disagree. The document's own digest
+// is checked already; this ties it to the files.
 func consistent(a *Attestation, docBlob []byte, p attest.Predicate) {
 	d, err := collect.DecodeDocument(&source.File{Path: "evidence.json (evidence archive)", Data: docBlob})
 	if err != nil {
@@ -445,6 +504,10 @@ func consistent(a *Attestation, docBlob []byte, p attest.Predicate) {
 	inDoc := map[string]string{}
 	for _, in := range d.Inputs {
 		inDoc[in.Path] = in.SHA256
+	}
+	secrets := map[string]bool{}
+	for _, r := range d.Build.Secrets {
+		secrets[r.Path] = true
 	}
 	listed := map[string]bool{}
 	for i := range a.Evidence[1:] {
@@ -456,6 +519,12 @@ func consistent(a *Attestation, docBlob []byte, p attest.Predicate) {
 			fc.OK, fc.Reason = false, "the attestation lists this file, the evidence document does not name it"
 		case sha != ef.SourceSHA256:
 			fc.OK, fc.Reason = false, fmt.Sprintf("the evidence document records sha256:%s for this file, the attestation sha256:%s", sha, ef.SourceSHA256)
+		case ef.Redacted && !secrets[ef.Path]:
+			fc.OK, fc.Reason = false, "the attestation marks this file redacted, but the evidence document does not read it as a secret-scan report: only those are archived redacted"
+		case !ef.Redacted && ef.SHA256 != ef.SourceSHA256:
+			fc.OK, fc.Reason = false, fmt.Sprintf("the archived copy (sha256:%s) is not the file the evidence was collected from (sha256:%s), and the file is not a redacted secret-scan report", ef.SHA256, ef.SourceSHA256)
+		case !ef.Redacted && secrets[ef.Path]:
+			fc.OK, fc.Reason = false, "a secret-scan report archived without redaction"
 		}
 	}
 	for _, in := range d.Inputs {
@@ -570,6 +639,8 @@ func controls(p *attest.Predicate, rep *result.Report) []ControlReview {
 		for _, i := range r.Evidence {
 			if i >= 0 && i < len(p.Evidence.Files) {
 				cr.Evidence = append(cr.Evidence, p.Evidence.Files[i])
+			} else {
+				cr.Evidence = append(cr.Evidence, attest.File{Path: fmt.Sprintf("(evidence index %d: no such file in the attestation)", i)})
 			}
 		}
 		if c, ok := re[r.ID]; ok {
@@ -589,12 +660,13 @@ func controls(p *attest.Predicate, rep *result.Report) []ControlReview {
 	return out
 }
 
-// changes compares consecutive attestations that passed the signature check,
+// changes compares consecutive attestations that passed the signature and
+// subject checks,
 // ordered by evaluation time.
 func changes(atts []Attestation) []Change {
 	var ok []*Attestation
 	for i := range atts {
-		if atts[i].Predicate != nil {
+		if atts[i].Predicate != nil && atts[i].Signature.OK && atts[i].Subject.OK {
 			ok = append(ok, &atts[i])
 		}
 	}

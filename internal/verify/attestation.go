@@ -134,6 +134,9 @@ func (v *Verifier) AttestationBundle(path string) (Attestation, error) {
 	if err != nil || sc.EnvelopeContent() == nil {
 		return Attestation{}, usage("--attestation %s: the bundle signs no in-toto statement (no DSSE envelope): it is a signature, not an attestation", path)
 	}
+	if pt := sc.EnvelopeContent().RawEnvelope().PayloadType; pt != "application/vnd.in-toto+json" {
+		return Attestation{}, usage("--attestation %s: the DSSE payload type is %q, not an in-toto statement (application/vnd.in-toto+json)", path, pt)
+	}
 	st, err := base64.StdEncoding.DecodeString(sc.EnvelopeContent().RawEnvelope().Payload)
 	if err != nil {
 		return Attestation{}, usage("--attestation %s: the DSSE payload is not base64: %v", path, err)
