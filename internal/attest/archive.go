@@ -35,10 +35,11 @@ const ArchiveArtifactType = "application/vnd.mdrgate.evidence-archive.v1"
 // DocumentMediaType is the media type of the evidence document in the archive.
 const DocumentMediaType = "application/vnd.mdrgate.evidence+json"
 
-// Limits of ReadArchive: an archive is refused rather than read past them.
+// Limits of ReadArchive (and of review reading an archive file): an archive is
+// refused rather than read past them. The whole archive is held in memory.
 const (
 	MaxArchiveEntries = 100000
-	MaxArchiveSize    = 2 << 30
+	MaxArchiveSize    = 1 << 30
 )
 
 // The roles of the archive's entries.
