@@ -361,7 +361,8 @@ func TestInit(t *testing.T) {
 
 func TestVersionAndHelp(t *testing.T) {
 	code, out, _ := mdrgate(t, "version")
-	if code != 0 || !strings.Contains(out, "evidence schema: mdrgate.evidence/v1") || !strings.Contains(out, "report schema: mdrgate.report/v1") {
+	if code != 0 || !strings.Contains(out, "evidence schema: mdrgate.evidence/v1") || !strings.Contains(out, "report schema: mdrgate.report/v1") ||
+		!strings.Contains(out, "attestation predicate: https://mdrgate.dev/attestation/sdl-evaluation/v1") || !strings.Contains(out, "review schema: mdrgate.review/v1") {
 		t.Fatalf("version: %d %s", code, out)
 	}
 	var cmds [][]string
