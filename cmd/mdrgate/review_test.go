@@ -71,8 +71,9 @@ func reviewJSON(t *testing.T, args ...string) (int, *review.Report, string) {
 }
 
 // rewriteArchive copies an evidence archive, changing the content of the
-// entry holding the evidence file at path (keeping the entry's name).
-func rewriteArchive(t *testing.T, src, dst, path string) {
+// entry holding the file at path with edit (keeping the entry's name), and
+// returns the new content's digest.
+func rewriteArchive(t *testing.T, src, dst, path string, edit func([]byte) []byte) string {
 	t.Helper()
 	data, err := os.ReadFile(src)
 	if err != nil {
@@ -106,8 +107,9 @@ func rewriteArchive(t *testing.T, src, dst, path string) {
 		}
 		b, _ := io.ReadAll(tr)
 		if h.Name == target {
-			b = append(b, []byte("\nAdded after the attestation.\n")...)
+			b = edit(b)
 			h.Size = int64(len(b))
+			target = attest.Digest(b)
 		}
 		_ = tw.WriteHeader(h)
 		_, _ = tw.Write(b)
@@ -117,6 +119,7 @@ func rewriteArchive(t *testing.T, src, dst, path string) {
 	if err := os.WriteFile(dst, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return target
 }
 
 // resign writes a bundle of the attestation's statement with its predicate
@@ -195,7 +198,7 @@ func TestReviewFile(t *testing.T) {
 	}{
 		{"changed evidence file", func(t *testing.T) []string {
 			changed := filepath.Join(t.TempDir(), "changed.tar.gz")
-			rewriteArchive(t, a.archive, changed, "SECURITY.md")
+			rewriteArchive(t, a.archive, changed, "SECURITY.md", func(b []byte) []byte { return append(b, "\nAdded after the attestation.\n"...) })
 			return []string{"--key", a.pub, "--insecure-ignore-tlog", "--attestation", a.bundle, "--artefact", a.file, "--evidence", changed}
 		}, func(t *testing.T, ra review.Attestation) {
 			if ra.Archive.OK || !ra.Signature.OK {
@@ -310,6 +313,60 @@ func TestReviewOffline(t *testing.T) {
 		"--attestation", a.bundle, "--artefact", a.file, "--evidence", a.archive, "-o", "json="+out)
 	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "review: pass") {
 		t.Fatalf("review without a network: %v\n%s", err, b)
+	}
+}
+
+// TestReviewRereadsReports: review reads every archived build report again. A
+// faithful attestation with a (redacted) secret-scan finding passes; a signed
+// attestation whose evidence document drops that finding, with every digest
+// made to match, fails naming the report.
+func TestReviewRereadsReports(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the cosign tool")
+	}
+	variants, err := demorepo.Variants(repoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v *demorepo.Variant
+	for i := range variants {
+		if variants[i].Name == "imp04-secret-found" {
+			v = &variants[i]
+		}
+	}
+	if v == nil {
+		t.Fatal("variant imp04-secret-found not found")
+	}
+	a := attestFile(t, demo(t, v), "fw-2.4.0.bin")
+	code, r, out := reviewJSON(t, "--key", a.pub, "--insecure-ignore-tlog", "--attestation", a.bundle, "--artefact", a.file, "--evidence", a.archive)
+	if code != 0 || r.Attestations[0].Predicate.Verdict != "fail" {
+		t.Fatalf("faithful attestation with a secret-scan finding: exit %d\n%s", code, out)
+	}
+
+	lying := filepath.Join(t.TempDir(), "lying.tar.gz")
+	docSHA := rewriteArchive(t, a.archive, lying, "evidence.json", func(b []byte) []byte {
+		var doc map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range doc["build"].(map[string]any)["secrets"].([]any) {
+			s.(map[string]any)["findings"] = []any{}
+		}
+		out, _ := json.Marshal(doc)
+		return out
+	})
+	data, err := os.ReadFile(lying)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := resign(t, a, func(pred map[string]any) {
+		ev := pred["evidence"].(map[string]any)
+		ev["documentSha256"] = docSHA
+		ev["archive"].(map[string]any)["digest"] = map[string]any{"sha256": attest.Digest(data)}
+	})
+	code, r, out = reviewJSON(t, "--key", a.pub, "--insecure-ignore-tlog", "--attestation", bundle, "--artefact", a.file, "--evidence", lying)
+	if code != 1 || !strings.Contains(strings.Join(r.Attestations[0].Problems, "\n"), "build/gitleaks.json: the evidence document's reading of this file differs from reading the archived file again: findings count: the document says \"0\", the file gives \"1\"") {
+		t.Fatalf("a document that drops a finding: exit %d, problems %q\n%s", code, r.Attestations[0].Problems, out)
 	}
 }
 

@@ -349,7 +349,13 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 		a.Evidence = append(a.Evidence, fc)
 	}
 	if docBlob != nil {
-		consistent(&a, docBlob, p)
+		intact := map[string][]byte{}
+		for i, ef := range p.Evidence.Files {
+			if a.Evidence[i+1].OK {
+				intact[ef.Path] = c.Blobs[ef.SHA256]
+			}
+		}
+		consistent(&a, docBlob, p, func(path string) []byte { return intact[path] })
 	}
 	var mods []engine.Module
 	for _, pf := range p.Policy.Files {
@@ -493,9 +499,10 @@ func inconsistencies(p attest.Predicate, rep *result.Report, art Artefact) []str
 // same evidence files with the same digests (the document records each file's
 // digest at collection; the attestation the archived copy's and the
 // original's, which are equal except for secret-scan reports, archived
-// redacted), marking the file checks that disagree. The document's own digest
-// is checked already; this ties it to the files.
-func consistent(a *Attestation, docBlob []byte, p attest.Predicate) {
+// redacted), marking the file checks that disagree; and that re-reading each
+// archived build report gives what the document says was read from it. The
+// document's own digest is checked already; this ties it to the files.
+func consistent(a *Attestation, docBlob []byte, p attest.Predicate, blob func(path string) []byte) {
 	d, err := collect.DecodeDocument(&source.File{Path: "evidence.json (evidence archive)", Data: docBlob})
 	if err != nil {
 		a.Evidence[0].OK, a.Evidence[0].Reason = false, "not a readable evidence document: "+err.Error()
@@ -525,6 +532,13 @@ func consistent(a *Attestation, docBlob []byte, p attest.Predicate) {
 			fc.OK, fc.Reason = false, fmt.Sprintf("the archived copy (sha256:%s) is not the file the evidence was collected from (sha256:%s), and the file is not a redacted secret-scan report", ef.SHA256, ef.SourceSHA256)
 		case !ef.Redacted && secrets[ef.Path]:
 			fc.OK, fc.Reason = false, "a secret-scan report archived without redaction"
+		}
+	}
+	reread := rereadBuild(d, blob)
+	for i := range a.Evidence[1:] {
+		fc := &a.Evidence[i+1]
+		if why, ok := reread[fc.Path]; ok && fc.OK {
+			fc.OK, fc.Reason = false, why
 		}
 	}
 	for _, in := range d.Inputs {
