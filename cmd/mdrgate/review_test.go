@@ -316,6 +316,22 @@ func TestReviewOffline(t *testing.T) {
 	}
 }
 
+// variantNamed returns the demo variant of that name.
+func variantNamed(t *testing.T, name string) *demorepo.Variant {
+	t.Helper()
+	variants, err := demorepo.Variants(repoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range variants {
+		if variants[i].Name == name {
+			return &variants[i]
+		}
+	}
+	t.Fatalf("variant %s not found", name)
+	return nil
+}
+
 // TestReviewRereadsReports: review reads every archived build report again. A
 // faithful attestation with a (redacted) secret-scan finding passes; a signed
 // attestation whose evidence document drops that finding, with every digest
@@ -324,19 +340,7 @@ func TestReviewRereadsReports(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the cosign tool")
 	}
-	variants, err := demorepo.Variants(repoRoot(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v *demorepo.Variant
-	for i := range variants {
-		if variants[i].Name == "imp04-secret-found" {
-			v = &variants[i]
-		}
-	}
-	if v == nil {
-		t.Fatal("variant imp04-secret-found not found")
-	}
+	v := variantNamed(t, "imp04-secret-found")
 	a := attestFile(t, demo(t, v), "fw-2.4.0.bin")
 	code, r, out := reviewJSON(t, "--key", a.pub, "--insecure-ignore-tlog", "--attestation", a.bundle, "--artefact", a.file, "--evidence", a.archive)
 	if code != 0 || r.Attestations[0].Predicate.Verdict != "fail" {
@@ -376,19 +380,7 @@ func TestReviewReleases(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the cosign tool")
 	}
-	variants, err := demorepo.Variants(repoRoot(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v *demorepo.Variant
-	for i := range variants {
-		if variants[i].Name == "imp02-unsuppressed-high" {
-			v = &variants[i]
-		}
-	}
-	if v == nil {
-		t.Fatal("variant imp02-unsuppressed-high not found")
-	}
+	v := variantNamed(t, "imp02-unsuppressed-high")
 	a1 := attestFile(t, demo(t, nil), "fw-2.4.0.bin")
 	a2 := attestFile(t, demo(t, v), "fw-2.5.0.bin")
 	// Both signed with different keys: trust both.

@@ -348,14 +348,23 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 		fc, _ := check(attest.RoleEvidence, ef.Path, ef.MediaType, ef.SHA256, ef.Redacted)
 		a.Evidence = append(a.Evidence, fc)
 	}
+	// The evidence document, decoded once: checked against the files, then
+	// evaluated with the archived policies and with today's.
+	var doc *evidence.Document
 	if docBlob != nil {
-		intact := map[string][]byte{}
-		for i, ef := range p.Evidence.Files {
-			if a.Evidence[i+1].OK {
-				intact[ef.Path] = c.Blobs[ef.SHA256]
+		d, err := collect.DecodeDocument(&source.File{Path: "evidence.json (evidence archive)", Data: docBlob})
+		if err != nil {
+			a.Evidence[0].OK, a.Evidence[0].Reason = false, "not a readable evidence document: "+err.Error()
+		} else {
+			doc = d
+			intact := map[string][]byte{}
+			for i, ef := range p.Evidence.Files {
+				if a.Evidence[i+1].OK {
+					intact[ef.Path] = c.Blobs[ef.SHA256]
+				}
 			}
+			consistent(&a, doc, p, func(path string) []byte { return intact[path] })
 		}
-		consistent(&a, docBlob, p, func(path string) []byte { return intact[path] })
 	}
 	var mods []engine.Module
 	for _, pf := range p.Policy.Files {
@@ -386,20 +395,20 @@ func reviewOne(ctx context.Context, f found, archives []archiveFile, o Options) 
 	default:
 		pass(&a.PolicyDigest, "the archived policies have the recorded digest sha256:"+d)
 	}
-	if docBlob == nil || !a.PolicyDigest.OK {
-		a.fail(&a.Reproduced, "not re-evaluated: the archived evidence document or policies are missing or changed")
+	if doc == nil || !a.PolicyDigest.OK {
+		a.fail(&a.Reproduced, "not re-evaluated: the archived evidence document or policies are missing, unreadable or changed")
 		a.Controls = controls(&p, nil)
 		return a
 	}
 	o.progress("review: %s: re-evaluating %d policies at %s", f.source, len(mods), p.Policy.Parameters.At.Format(time.RFC3339))
-	rep, err := reevaluate(ctx, docBlob, mods, p, o)
+	rep, err := reevaluate(ctx, doc, mods, p, o)
 	if err != nil {
 		a.fail(&a.Reproduced, "re-evaluation failed: %v", err)
 		a.Controls = controls(&p, nil)
 		return a
 	}
 	a.Controls = controls(&p, rep)
-	a.Today = today(ctx, docBlob, mods, p, o)
+	a.Today = today(ctx, doc, mods, p, o)
 	var differ []string
 	for _, cr := range a.Controls {
 		if !cr.Agrees {
@@ -502,12 +511,7 @@ func inconsistencies(p attest.Predicate, rep *result.Report, art Artefact) []str
 // redacted), marking the file checks that disagree; and that re-reading each
 // archived build report gives what the document says was read from it. The
 // document's own digest is checked already; this ties it to the files.
-func consistent(a *Attestation, docBlob []byte, p attest.Predicate, blob func(path string) []byte) {
-	d, err := collect.DecodeDocument(&source.File{Path: "evidence.json (evidence archive)", Data: docBlob})
-	if err != nil {
-		a.Evidence[0].OK, a.Evidence[0].Reason = false, "not a readable evidence document: "+err.Error()
-		return
-	}
+func consistent(a *Attestation, d *evidence.Document, p attest.Predicate, blob func(path string) []byte) {
 	inDoc := map[string]string{}
 	for _, in := range d.Inputs {
 		inDoc[in.Path] = in.SHA256
@@ -550,11 +554,7 @@ func consistent(a *Attestation, docBlob []byte, p attest.Predicate, blob func(pa
 
 // reevaluate evaluates the archived evidence document with the archived
 // policies, at the recorded time, with the recorded parameters.
-func reevaluate(ctx context.Context, doc []byte, mods []engine.Module, p attest.Predicate, o Options) (*result.Report, error) {
-	d, err := collect.DecodeDocument(&source.File{Path: "evidence.json (evidence archive)", Data: doc})
-	if err != nil {
-		return nil, err
-	}
+func reevaluate(ctx context.Context, d *evidence.Document, mods []engine.Module, p attest.Predicate, o Options) (*result.Report, error) {
 	eng, err := engine.New(mods)
 	if err != nil {
 		return nil, err
@@ -566,7 +566,7 @@ func reevaluate(ctx context.Context, doc []byte, mods []engine.Module, p attest.
 
 // today evaluates the archived evidence with this mdrgate's built-in policies
 // and the archived user policies, with the recorded parameters and time.
-func today(ctx context.Context, doc []byte, archived []engine.Module, p attest.Predicate, o Options) *Today {
+func today(ctx context.Context, doc *evidence.Document, archived []engine.Module, p attest.Predicate, o Options) *Today {
 	t := &Today{Generator: o.Generator, PolicyChanges: []EvidenceChange{}, Controls: []ControlChange{}}
 	builtin, err := catalog.BuiltinModules()
 	if err != nil {
