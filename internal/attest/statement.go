@@ -153,8 +153,8 @@ func digestString(d map[string]string) string {
 	if h, ok := d["sha256"]; ok {
 		return "sha256:" + h
 	}
-	for _, k := range sortedKeys(d) {
-		return k + ":" + d[k]
+	if ks := sortedKeys(d); len(ks) > 0 {
+		return ks[0] + ":" + d[ks[0]]
 	}
 	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -156,9 +157,5 @@ func joinReasons(r []string) string {
 	if len(r) == 0 {
 		return "no trusted key or identity"
 	}
-	out := r[0]
-	for _, s := range r[1:] {
-		out += "; " + s
-	}
-	return out
+	return strings.Join(r, "; ")
 }
